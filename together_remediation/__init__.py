@@ -1,0 +1,1 @@
+"""The ``together-remediation`` command: simulator, provider install, plan review, docs and demo."""

@@ -1,0 +1,1 @@
+"""Subcommands of ``together-remediation``, one module each, each with ``register(subparsers)``."""
