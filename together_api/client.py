@@ -236,7 +236,7 @@ class TogetherClient:
         """Exponential backoff with jitter, or the server's ``Retry-After`` when it is longer."""
         policy = self.retry
         backoff = wait_exponential_jitter(
-            initial=policy.initial_backoff, max=policy.max_backoff, jitter=policy.jitter
+            multiplier=policy.initial_backoff, max=policy.max_backoff, jitter=policy.jitter
         )(state)
         outcome = state.outcome
         error = outcome.exception() if outcome is not None else None
