@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from together_api import models
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference"
 
 
 def _load_spec(name: str) -> dict:
@@ -72,7 +72,7 @@ def from_schema(schema: dict) -> st.SearchStrategy:
 
 NEW_PAGE = "remediation-create.md"
 OLD_SPEC = "clusters-remediation-openapi.yaml"
-CLUSTERS = "together-openapi.yaml"
+CLUSTERS = "together-gpu-clusters-openapi.yaml"
 
 CASES = [
     (NEW_PAGE, "Remediation", models.Remediation),
