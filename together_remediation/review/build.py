@@ -1,0 +1,302 @@
+"""Turn a Terraform plan into a review of its remediations.
+
+Read from the plan: ``resource_changes`` (what apply will do), ``resource_drift`` (what refresh
+found changed outside Terraform), ``prior_state`` (data sources read while planning: cluster
+nodes and existing remediations) and ``configuration`` (where a value known only after apply
+comes from).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from together_api.models import MODE_DISRUPTION, RemediationMode
+from together_remediation.review.model import (
+    Action,
+    Alert,
+    ClusterReview,
+    Drift,
+    ModePlan,
+    RemediationChange,
+    Review,
+)
+from together_remediation.review.plan_document import PlanDocument, ResourceChange
+from together_remediation.review.values import UNKNOWN, is_known, resolve
+
+REMEDIATION = "together_remediation"
+REVIEW = "together_remediation_review"
+CLUSTER_DATA = "together_cluster"
+REMEDIATIONS_DATA = "together_remediations"
+
+CANCELLABLE_STATES = ("PENDING", "PENDING_APPROVAL")
+ENDED_BADLY = ("FAILED", "CANCELLED")
+CARRIED_OVER = ("linked_alerts", "instance_name")
+
+ACTION_REASONS = {
+    "replace_because_tainted": "the object is tainted",
+    "replace_because_cannot_update": "changed",
+    "replace_by_request": "replacement requested (-replace)",
+    "replace_by_triggers": "replace_triggered_by",
+}
+
+
+def disruption_of(mode: Any) -> int | None:
+    """1 (REBOOT_VM) to 4 (EVICT_WITHOUT_REPLACEMENT); None for an unknown or unseen mode."""
+    try:
+        return MODE_DISRUPTION[RemediationMode(mode)]
+    except (ValueError, TypeError):
+        return None
+
+
+def mode_plan(mode: Any, escalation: Any) -> ModePlan | None:
+    """A single mode or an escalation ladder, ranked by its most disruptive step."""
+    if escalation is UNKNOWN or (isinstance(escalation, list) and escalation):
+        steps = (UNKNOWN,) if escalation is UNKNOWN else tuple(escalation)
+        levels = [disruption_of(step) for step in steps]
+        disruption = None if None in levels else max(levels)
+        return ModePlan(steps=steps, is_ladder=True, disruption=disruption)
+    if mode is None:
+        return None
+    return ModePlan(steps=(mode,), is_ladder=False, disruption=disruption_of(mode))
+
+
+@dataclass
+class _ClusterFacts:
+    name: Any = None
+    node_count: int | None = None
+    node_by_instance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _PlanFacts:
+    """What the data sources and the prior state tell about clusters and remediations."""
+
+    clusters: dict[str, _ClusterFacts] = field(default_factory=dict)
+    remediations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def node_name(self, cluster_id: Any, instance_id: Any) -> Any:
+        if not isinstance(instance_id, str):
+            return None
+        if isinstance(cluster_id, str) and cluster_id in self.clusters:
+            return self.clusters[cluster_id].node_by_instance.get(instance_id)
+        for facts in self.clusters.values():
+            if instance_id in facts.node_by_instance:
+                return facts.node_by_instance[instance_id]
+        return None
+
+
+def _gather_facts(plan: PlanDocument) -> _PlanFacts:
+    facts = _PlanFacts()
+    for resource in plan.prior_resources():
+        values = resolve(resource.values, None, resource.sensitive_values)
+        if resource.mode == "data" and resource.type == CLUSTER_DATA:
+            _add_cluster(facts, values)
+        elif resource.mode == "data" and resource.type == REMEDIATIONS_DATA:
+            for remediation in values.get("remediations") or []:
+                _add_remediation(facts, remediation)
+        elif resource.type == REMEDIATION:  # data source or managed resource: same fields
+            _add_remediation(facts, values)
+    return facts
+
+
+def _add_cluster(facts: _PlanFacts, values: dict[str, Any]) -> None:
+    cluster_id = values.get("cluster_id")
+    if not isinstance(cluster_id, str):
+        return
+    nodes = values.get("gpu_worker_nodes")
+    cluster = facts.clusters.setdefault(cluster_id, _ClusterFacts())
+    cluster.name = values.get("name")
+    if isinstance(nodes, list):
+        cluster.node_count = len(nodes)
+        for node in nodes:
+            if isinstance(node, dict) and isinstance(node.get("instance_id"), str):
+                cluster.node_by_instance[node["instance_id"]] = node.get("node_name")
+                latest_id = node.get("latest_remediation_id")
+                if isinstance(latest_id, str) and latest_id:
+                    facts.remediations.setdefault(
+                        latest_id,
+                        {
+                            "cluster_id": cluster_id,
+                            "instance_id": node["instance_id"],
+                            "mode": node.get("latest_remediation_mode"),
+                            "state": node.get("latest_remediation_state"),
+                        },
+                    )
+
+
+def _add_remediation(facts: _PlanFacts, values: Any) -> None:
+    if isinstance(values, dict) and isinstance(values.get("id"), str) and values["id"]:
+        known = facts.remediations.get(values["id"], {})
+        facts.remediations[values["id"]] = {**known, **values}
+
+
+def build_review(plan: PlanDocument) -> Review:
+    facts = _gather_facts(plan)
+    clusters: dict[Any, ClusterReview] = {}
+
+    def cluster_for(cluster_id: Any) -> ClusterReview:
+        key = cluster_id if isinstance(cluster_id, str) else str(UNKNOWN)
+        if key not in clusters:
+            known = facts.clusters.get(key, _ClusterFacts())
+            clusters[key] = ClusterReview(
+                cluster_id=cluster_id if isinstance(cluster_id, str) else UNKNOWN,
+                name=known.name,
+                node_count=known.node_count,
+            )
+        return clusters[key]
+
+    drift_by_address: dict[str, Drift] = {}
+    for entry in plan.resource_drift:
+        drift = _drift(entry, facts)
+        if drift is not None:
+            drift_by_address[drift.address] = drift
+            cluster_for(drift.cluster_id).drift.append(drift)
+
+    for entry in plan.resource_changes:
+        change = _change(entry, facts, drift_by_address.get(entry.address))
+        if change is not None:
+            cluster_for(change.cluster_id).changes.append(change)
+
+    ordered = sorted(clusters.values(), key=lambda c: (not isinstance(c.cluster_id, str), str(c.cluster_id)))
+    return Review(terraform_version=plan.terraform_version, clusters=ordered, complete=plan.complete)
+
+
+def _drift(entry: ResourceChange, facts: _PlanFacts) -> Drift | None:
+    if entry.mode != "managed" or entry.type != REMEDIATION:
+        return None
+    change = entry.change
+    before = resolve(change.before, None, change.before_sensitive) or {}
+    after = resolve(change.after, change.after_unknown, change.after_sensitive)
+    if after is not None and before.get("state") == after.get("state"):
+        return None  # only a state change (or a disappearance) matters to a reviewer
+    cluster_id = before.get("cluster_id")
+    instance_id = before.get("instance_id")
+    return Drift(
+        address=entry.address,
+        cluster_id=cluster_id,
+        instance_id=instance_id,
+        node_name=facts.node_name(cluster_id, instance_id) or before.get("instance_name"),
+        state_before=before.get("state"),
+        state_after=after.get("state") if after is not None else None,
+        error_message=after.get("error_message") if after is not None else None,
+    )
+
+
+def _change(entry: ResourceChange, facts: _PlanFacts, drift: Drift | None) -> RemediationChange | None:
+    if entry.mode != "managed" or entry.type not in (REMEDIATION, REVIEW):
+        return None
+    actions = entry.change.actions
+    if actions in (["no-op"], ["read"]):
+        return None
+    change = entry.change
+    before = resolve(change.before, None, change.before_sensitive) or {}
+    after = resolve(change.after, change.after_unknown, change.after_sensitive)
+    current = after if after is not None else before  # a delete has only "before"
+    if entry.type == REMEDIATION:
+        action, why = _remediation_action(actions, before, after, entry, drift)
+        known = {}
+    else:
+        action, why = _review_action(actions, current)
+        known = facts.remediations.get(current.get("remediation_id"), {}) if isinstance(
+            current.get("remediation_id"), str
+        ) else {}
+
+    def pick(name: str) -> Any:
+        """The plan's value, else what the prior state knows about the same remediation."""
+        value = current.get(name)
+        if (value is None or value is UNKNOWN) and known.get(name) is not None:
+            return known[name]
+        if value is UNKNOWN and name in CARRIED_OVER and before.get(name):
+            return before[name]  # a new run of the same intent: its alerts and node are the old ones
+        return value
+
+    cluster_id = pick("cluster_id")
+    instance_id = pick("instance_id")
+    node_name = facts.node_name(cluster_id, instance_id)
+    if node_name is None:
+        instance_name = pick("instance_name")
+        node_name = instance_name if instance_name is not None else UNKNOWN
+    return RemediationChange(
+        address=entry.address,
+        action=action,
+        cluster_id=cluster_id,
+        instance_id=instance_id,
+        node_name=node_name,
+        mode=mode_plan(pick("mode"), pick("escalation")),
+        reason=pick("reason"),
+        alerts=_alerts(pick("linked_alerts")),
+        remediation_id=current.get("remediation_id") if entry.type == REVIEW else current.get("id"),
+        state_before=before.get("state") if before else known.get("state"),
+        why=why,
+        comment=current.get("comment") if entry.type == REVIEW else None,
+    )
+
+
+def _remediation_action(
+    actions: list[str], before: dict, after: Any, entry: ResourceChange, drift: Drift | None
+) -> tuple[Action, str | None]:
+    state = before.get("state")
+    if actions == ["create"]:
+        return Action.CREATE, None
+    if sorted(actions) == ["create", "delete"]:
+        return Action.REPLACE, _replace_why(entry, state, drift)
+    if actions == ["update"]:
+        new_attempt = isinstance(after, dict) and (after.get("id") is UNKNOWN or after.get("state") is UNKNOWN)
+        if new_attempt:
+            return Action.RERUN, _ended_why(state, drift) or "a new attempt"
+        return Action.UPDATE, "settings only: " + ", ".join(_changed_keys(before, after))
+    if actions == ["delete"]:
+        if state in CANCELLABLE_STATES:
+            return Action.CANCEL, f"destroyed while {state}"
+        still = "keeps running" if state == "RUNNING" else "nothing to cancel"
+        return Action.FORGET, f"destroyed while {state}: {still}"
+    return Action.FORGET, "removed from state only"
+
+
+def _review_action(actions: list[str], current: dict) -> tuple[Action, str | None]:
+    if "create" in actions:
+        decision = current.get("decision")
+        if decision == "REJECT":
+            return Action.REJECT, None
+        if decision == "APPROVE":
+            return Action.APPROVE, None
+        return Action.APPROVE, "decision known only after apply: counted as an approval"
+    if actions == ["update"]:
+        return Action.UPDATE, "review settings only"
+    return Action.FORGET, "destroying a review only forgets it"
+
+
+def _replace_why(entry: ResourceChange, state: Any, drift: Drift | None) -> str:
+    parts = []
+    ended = _ended_why(state, drift)
+    if ended:
+        parts.append(ended)
+    reason = ACTION_REASONS.get(entry.action_reason or "", entry.action_reason)
+    paths = [".".join(str(p) for p in path) for path in entry.change.replace_paths or []]
+    if reason == "changed" and paths:
+        parts.append("changed: " + ", ".join(sorted(set(paths))))
+    elif reason and reason != "changed":
+        parts.append(reason)
+    return "; ".join(parts) or "replacement"
+
+
+def _ended_why(state: Any, drift: Drift | None) -> str | None:
+    if drift is not None and drift.failed_or_cancelled:
+        return f"{drift.state_after} outside Terraform"
+    if state in ENDED_BADLY:
+        return f"last run {state}"
+    return None
+
+
+def _changed_keys(before: dict, after: Any) -> list[str]:
+    if not isinstance(after, dict):
+        return []
+    return sorted(k for k in after if k in before and after[k] != before[k] and is_known(after[k])) or ["none"]
+
+
+def _alerts(value: Any) -> list[Alert] | Any:
+    if not isinstance(value, list):
+        return value  # UNKNOWN, SENSITIVE or None
+    return [Alert(name=a.get("alert_name"), severity=a.get("severity")) for a in value if isinstance(a, dict)]
+

@@ -1,0 +1,207 @@
+"""The review as Markdown: one pull-request comment or CI job summary, grouped by cluster."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from together_remediation.review.gate import Violation
+from together_remediation.review.model import ACTION_ORDER, Action, ClusterReview, RemediationChange, Review
+from together_remediation.review.text import (
+    disruption_text,
+    mode_text,
+    short_severity,
+    value_text,
+)
+from together_remediation.review.values import is_marker
+
+TITLE = "## Remediation plan review"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def text(value: Any, missing: str = "—") -> str:
+    """Free text (a reason, a comment) made safe for one table cell."""
+    if value is None or value == "" or is_marker(value):
+        return value_text(value, missing)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def code(value: Any, missing: str = "—") -> str:
+    """An identifier in a code span (backticks inside cannot close it)."""
+    if value is None or value == "" or is_marker(value):
+        return value_text(value, missing)
+    return "`" + str(value).replace("`", "'").replace("|", "\\|") + "`"
+
+
+def render_markdown(review: Review, violations: list[Violation] | None = None) -> str:
+    lines = [TITLE, "", _headline(review), ""]
+    if not review.complete:
+        lines += ["> Terraform deferred some changes: this plan is not the last one. Plan again after apply.", ""]
+    for cluster in review.clusters:
+        lines += _cluster_section(cluster)
+    if review.clusters:
+        lines += _totals(review)
+    if violations is not None:
+        lines += _gate(violations)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _headline(review: Review) -> str:
+    runs = review.runs
+    if not review.changes and not any(c.drift for c in review.clusters):
+        return "No remediation changes."
+    nodes = sum(cluster.touched_count for cluster in review.clusters)
+    cluster_count = sum(1 for cluster in review.clusters if cluster.runs)
+    parts = [
+        f"**{_plural(len(runs), 'remediation')} will run** on {_plural(nodes, 'node')} "
+        f"of {_plural(cluster_count, 'cluster')}"
+    ]
+    if runs:
+        parts.append(f"highest disruption: **{disruption_text(review.highest_disruption)}**")
+    others = [
+        _plural(sum(cluster.count(action) for cluster in review.clusters), _ACTION_NOUNS[action])
+        for action in (Action.REJECT, Action.CANCEL, Action.UPDATE, Action.FORGET)
+        if any(cluster.count(action) for cluster in review.clusters)
+    ]
+    if others:
+        parts.append("also " + ", ".join(others))
+    return "; ".join(parts) + "."
+
+
+def _cluster_section(cluster: ClusterReview) -> list[str]:
+    lines = [f"### Cluster {_cluster_title(cluster)}", ""]
+    lines.append(_share_line(cluster))
+    lines.append("")
+    if cluster.changes:
+        lines += [
+            "| Action | Node | Instance | Mode | Disruption | Reason | Alerts | Address |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for change in sorted(cluster.changes, key=_row_order):
+            lines.append(_row(change))
+        lines.append("")
+    if cluster.drift:
+        lines += ["Found changed outside Terraform at refresh:", ""]
+        for drift in cluster.drift:
+            if drift.state_after is None:
+                what = f"no longer exists (was {value_text(drift.state_before)})"
+            else:
+                what = f"**{value_text(drift.state_after)}** (was {value_text(drift.state_before)})"
+                if drift.error_message:
+                    what += f": {text(drift.error_message)}"
+            lines.append(
+                f"- {code(drift.address)} on {text(drift.node_name, 'unknown node')} "
+                f"({code(drift.instance_id)}): {what}"
+            )
+        lines.append("")
+    return lines
+
+
+def _cluster_title(cluster: ClusterReview) -> str:
+    if is_marker(cluster.cluster_id):
+        return "(known after apply)"
+    if cluster.name:
+        return f"{text(cluster.name)} ({code(cluster.cluster_id)})"
+    return code(cluster.cluster_id)
+
+
+def _share_line(cluster: ClusterReview) -> str:
+    known, unknown = cluster.touched_instances()
+    touched = len(known) + unknown
+    pending = f", {unknown} of them known only after apply" if unknown else ""
+    if cluster.node_count:
+        share = touched / cluster.node_count
+        return f"{_plural(touched, 'node')} of {cluster.node_count} disrupted ({share:.1%}){pending}."
+    return f"{_plural(touched, 'node')} disrupted{pending}; the cluster's node count is not in the plan."
+
+
+def _row(change: RemediationChange) -> str:
+    action = f"**{change.action.value}**" if change.runs_remediation else change.action.value
+    if change.why:
+        action += f" ({text(change.why)})"
+    reason = text(change.reason)
+    if change.action in (Action.APPROVE, Action.REJECT):
+        reason = f"{reason} (comment: {text(change.comment, 'none')})"
+    disruption = disruption_text(change.mode.disruption if change.mode else None)
+    if not change.runs_remediation:
+        disruption = "none"
+    mode = mode_text(change.mode)
+    if change.mode and change.mode.is_ladder:
+        mode = f"ladder: {mode}"
+    cells = [
+        action,
+        text(change.node_name, "unknown"),
+        code(change.instance_id),
+        mode,
+        disruption,
+        reason,
+        _alerts(change.alerts),
+        code(change.address),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _alerts(alerts: Any) -> str:
+    if not isinstance(alerts, list):
+        return value_text(alerts)
+    if not alerts:
+        return "—"
+    return ", ".join(f"{text(a.name)} ({text(short_severity(a.severity))})" for a in alerts)
+
+
+def _totals(review: Review) -> list[str]:
+    lines = [
+        "### Totals",
+        "",
+        "| Cluster | Will run | Nodes disrupted | Share | Highest disruption | Approvals | Rejections | Cancels |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for cluster in review.clusters:
+        levels = [c.mode.disruption for c in cluster.runs if c.mode and c.mode.disruption]
+        share = cluster.touched_share
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    _cluster_title(cluster),
+                    str(len(cluster.runs)),
+                    f"{cluster.touched_count} of {cluster.node_count}" if cluster.node_count else str(cluster.touched_count),
+                    f"{share:.1%}" if share is not None else "unknown",
+                    disruption_text(max(levels)) if levels else "—",
+                    str(cluster.count(Action.APPROVE)),
+                    str(cluster.count(Action.REJECT)),
+                    str(cluster.count(Action.CANCEL)),
+                ]
+            )
+            + " |"
+        )
+    lines.append("")
+    return lines
+
+
+def _gate(violations: list[Violation]) -> list[str]:
+    if not violations:
+        return ["### Policy: passed", "", "Every rule of the policy holds for this plan.", ""]
+    lines = [f"### Policy: **failed**, {_plural(len(violations), 'violation')}", ""]
+    for violation in violations:
+        addresses = ", ".join(code(a) for a in violation.addresses)
+        lines.append(f"- `{violation.rule}`: {text(violation.message)}" + (f": {addresses}" if addresses else ""))
+    lines.append("")
+    return lines
+
+
+_ACTION_NOUNS = {
+    Action.REJECT: "rejection",
+    Action.CANCEL: "cancel",
+    Action.UPDATE: "settings update",
+    Action.FORGET: "removal from state",
+}
+
+
+def _row_order(change: RemediationChange) -> tuple:
+    level = change.mode.disruption if change.mode and change.mode.disruption else 0
+    return (ACTION_ORDER.index(change.action), -level, str(change.node_name), change.address)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
