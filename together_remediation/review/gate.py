@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from together_remediation.review.policy import Policy
 
 EVICT = "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT"
+HIDDEN = "is known only after apply or is sensitive: cannot verify"
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def check_policy(review: Review, policy: Policy) -> list[Violation]:
         )
     for cluster in review.clusters:
         violations += _cluster_limits(cluster, policy)
-    for change in review.changes:
+    for change in sorted(review.changes, key=lambda c: c.address):
         violations += _change_rules(change, policy)
     return violations
 
@@ -87,7 +88,7 @@ def _change_rules(change: RemediationChange, policy: Policy) -> list[Violation]:
         steps = list(change.mode.steps) if change.mode else []
         if not steps or not all(is_known(step) for step in steps):
             rule = "allowed_modes" if policy.allowed_modes is not None else "allow_evict_without_replacement"
-            found.append(Violation(rule, "mode not known before apply, cannot verify", address))
+            found.append(Violation(rule, f"mode {HIDDEN}", address))
         else:
             if EVICT in steps and not policy.allow_evict_without_replacement:
                 found.append(
@@ -105,13 +106,13 @@ def _change_rules(change: RemediationChange, policy: Policy) -> list[Violation]:
                 )
     if policy.require_reason and change.action in (Action.CREATE, Action.REPLACE, Action.RERUN):
         if not is_known(change.reason):
-            found.append(Violation("require_reason", "reason not known before apply, cannot verify", address))
+            found.append(Violation("require_reason", f"reason {HIDDEN}", address))
         elif not (change.reason or "").strip():
             found.append(Violation("require_reason", "no reason given", address))
     if policy.require_rejection_comment and change.action == Action.REJECT:
         if not is_known(change.comment):
             found.append(
-                Violation("require_rejection_comment", "comment not known before apply, cannot verify", address)
+                Violation("require_rejection_comment", f"comment {HIDDEN}", address)
             )
         elif not (change.comment or "").strip():
             found.append(Violation("require_rejection_comment", "rejection without a comment", address))
@@ -119,7 +120,7 @@ def _change_rules(change: RemediationChange, policy: Policy) -> list[Violation]:
 
 
 def _addresses(changes: Iterable[RemediationChange]) -> list[str]:
-    return [change.address for change in changes]
+    return sorted(change.address for change in changes)
 
 
 def _modes(modes: list[str]) -> str:
