@@ -1,0 +1,126 @@
+"""The ``/v1`` routes: Together's remediation endpoints and the cluster lookups."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from together_api.errors import RpcCode
+
+from together_simulator.errors import ApiError, invalid
+from together_simulator.service import Service
+
+REMEDIATIONS = "/v1/compute/clusters/{cluster_id}/instances/{instance_id}/remediations"
+REMEDIATION = REMEDIATIONS + "/{remediation_id}"
+
+Handler = Callable[[Request, Service], Awaitable[Any]]
+
+
+async def read_json(request: Request, *, required: bool) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        if required:
+            raise invalid("the request body must be a JSON object")
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise invalid("the request body is not valid JSON") from None
+
+
+def comment_of(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        raise invalid("the request body must be a JSON object")
+    comment = body.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise invalid("comment must be a string")
+    return comment
+
+
+async def create(request: Request, service: Service) -> Any:
+    p = request.path_params
+    body = await read_json(request, required=True)
+    return service.create(p["cluster_id"], p["instance_id"], body, request.query_params.get("remediation_id"))
+
+
+async def list_remediations(request: Request, service: Service) -> Any:
+    p, q = request.path_params, request.query_params
+    return service.list(
+        p["cluster_id"],
+        p["instance_id"],
+        states=q.getlist("state"),
+        modes=q.getlist("mode"),
+        triggers=q.getlist("trigger"),
+        order_by=q.get("orderBy") or q.get("order_by"),
+        size=q.get("pageSize") or q.get("page_size"),
+        token=q.get("pageToken") or q.get("page_token"),
+    )
+
+
+async def get(request: Request, service: Service) -> Any:
+    p = request.path_params
+    return service.get(p["cluster_id"], p["instance_id"], p["remediation_id"])
+
+
+async def approve(request: Request, service: Service) -> Any:
+    p = request.path_params
+    comment = comment_of(await read_json(request, required=False))
+    return service.approve(p["cluster_id"], p["instance_id"], p["remediation_id"], comment)
+
+
+async def reject(request: Request, service: Service) -> Any:
+    p = request.path_params
+    comment = comment_of(await read_json(request, required=False))
+    return service.reject(p["cluster_id"], p["instance_id"], p["remediation_id"], comment)
+
+
+async def cancel(request: Request, service: Service) -> Any:
+    p = request.path_params
+    return service.cancel(p["cluster_id"], p["instance_id"], p["remediation_id"])
+
+
+async def list_clusters(request: Request, service: Service) -> Any:
+    return service.clusters()
+
+
+async def get_cluster(request: Request, service: Service) -> Any:
+    return service.cluster_info(request.path_params["cluster_id"])
+
+
+def bearer_key(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    return key.strip() if scheme.lower() == "bearer" and key.strip() else None
+
+
+def api_routes(service: Service, api_keys: frozenset[str]) -> list[Route]:
+    def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            key = bearer_key(request)
+            try:
+                if key is None:
+                    raise ApiError(RpcCode.UNAUTHENTICATED, "missing API key: send Authorization: Bearer <key>")
+                if key not in api_keys:
+                    raise ApiError(RpcCode.UNAUTHENTICATED, "invalid API key")
+                service.advance_due()
+                return JSONResponse(await handler(request, service))
+            except ApiError as error:
+                return error.response()
+
+        return run
+
+    return [
+        Route(REMEDIATIONS, endpoint(create), methods=["POST"]),
+        Route(REMEDIATIONS, endpoint(list_remediations), methods=["GET"]),
+        Route(REMEDIATION, endpoint(get), methods=["GET"]),
+        Route(REMEDIATION + "/approve", endpoint(approve), methods=["POST"]),
+        Route(REMEDIATION + "/reject", endpoint(reject), methods=["POST"]),
+        Route(REMEDIATION + "/cancel", endpoint(cancel), methods=["POST"]),
+        Route("/v1/compute/clusters", endpoint(list_clusters), methods=["GET"]),
+        Route("/v1/compute/clusters/{cluster_id}", endpoint(get_cluster), methods=["GET"]),
+    ]

@@ -1,0 +1,92 @@
+"""Run the simulator under uvicorn on a socket bound here, so ``--port 0`` picks a free port
+and the first line printed names the real one."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import tempfile
+from dataclasses import dataclass, field
+
+import uvicorn
+
+from together_simulator import DEFAULT_API_KEY
+from together_simulator.app import Simulator, build_app
+from together_simulator.faults import FaultConfig
+from together_simulator.lifecycle import FailureConfig, LifecycleConfig
+from together_simulator.seed import SEEDS
+from together_simulator.store import Store
+
+READY_PREFIX = "together-simulator listening on "
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8787
+    db: str | None = None
+    api_keys: list[str] = field(default_factory=list)
+    seed: str | None = None
+    durations: list[tuple[str, float, float | None]] = field(default_factory=list)
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    failure_probability: float = 0.0
+
+
+def configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger = logging.getLogger("together_simulator")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def serve(options: ServeOptions) -> int:
+    configure_logging()
+    db_path = options.db
+    if db_path is None:
+        handle, db_path = tempfile.mkstemp(prefix="together-simulator-", suffix=".db")
+        os.close(handle)
+    store = Store(db_path)
+    lifecycle = LifecycleConfig()
+    for mode, running, pending in options.durations:
+        lifecycle.set(mode, pending=pending, running=running)
+    failures = FailureConfig(probability=options.failure_probability)
+    sim = Simulator(
+        store=store,
+        api_keys=frozenset(options.api_keys or [DEFAULT_API_KEY]),
+        lifecycle=lifecycle,
+        failures=failures,
+        faults=options.faults,
+    )
+    if options.seed:
+        SEEDS[options.seed](sim.service)
+
+    sock = socket.socket(socket.AF_INET6 if ":" in options.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted sockets inherit TCP_NODELAY on Linux: without it, uvicorn's separate header and
+    # body writes meet delayed ACKs and every keep-alive response waits about 40 ms.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((options.host, options.port))
+    sock.listen(2048)
+    port = sock.getsockname()[1]
+    shown_host = f"[{options.host}]" if ":" in options.host else options.host
+
+    config = uvicorn.Config(
+        build_app(sim),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_keep_alive=30,
+        backlog=2048,
+    )
+    server = uvicorn.Server(config)
+    keys = "key sim-demo-key (the demo key)" if not options.api_keys else f"{len(options.api_keys)} key(s) from --api-key"
+    print(f"{READY_PREFIX}http://{shown_host}:{port}/v1 (db {db_path}; {keys})", flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,600 @@
+"""The remediation service's rules, on top of the store.
+
+Every method runs synchronously on the event loop's thread, so writes are serialized without a
+lock: two creates with one ``remediation_id`` can never interleave. Lifecycles advance lazily:
+each request first moves every remediation whose next transition is due, using the times planned
+when it entered PENDING, so the history reads the same whether or not anyone was looking.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from typing import Any
+
+from together_api.errors import RpcCode
+from together_api.models import (
+    ACTIVE_STATES,
+    AlertSeverity,
+    GPUClusterInfo,
+    PassiveHealthCheckAlert,
+    Remediation,
+    RemediationState,
+    RemediationTrigger,
+)
+
+from together_simulator import timeutil
+from together_simulator.errors import ApiError, failed_precondition, invalid, not_found
+from together_simulator.lifecycle import MODES, FailureConfig, LifecycleConfig
+from together_simulator.pagination import decode_token, encode_token, page_size, query_fingerprint
+from together_simulator.store import Store
+
+API_USER = "sim-user@example.com"
+"""Who the simulator says made and reviewed requests sent with an accepted key."""
+HEALTH_CHECK_USER = "passive-health-checks"
+AUTO_APPROVER = "Auto-Approved"
+POLICIES = ("APPROVE_BEFORE_REPAIR", "AUTOMATIC")
+STATES = [s.value for s in RemediationState]
+TRIGGERS = [t.value for t in RemediationTrigger]
+SEVERITIES = [s.value for s in AlertSeverity]
+ACTIVE = tuple(s.value for s in ACTIVE_STATES)
+ORDER_BY = {
+    "create_time": "seq ASC",
+    "create_time asc": "seq ASC",
+    "create_time desc": "seq DESC",
+    "update_time": "update_time ASC, seq ASC",
+    "update_time asc": "update_time ASC, seq ASC",
+    "update_time desc": "update_time DESC, seq DESC",
+}
+# Fields of Remediation a client may write; the rest are output only and ignored in a body.
+WRITABLE_FIELDS = ("mode", "reason")
+
+
+def canonical_uuid(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
+class Service:
+    def __init__(self, store: Store, lifecycle: LifecycleConfig, failures: FailureConfig) -> None:
+        self.store = store
+        self.lifecycle = lifecycle
+        self.failures = failures
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    def advance_due(self, now: float | None = None) -> int:
+        """Move every remediation whose planned transition time has passed; returns how many."""
+        now = timeutil.now() if now is None else now
+        store = self.store
+        if store.one("SELECT 1 FROM remediations WHERE next_transition_at <= ? LIMIT 1", (now,)) is None:
+            return 0
+        moved = 0
+        with store.write() as db:
+            rows = db.execute(
+                "SELECT id, state, next_transition_at, running_seconds, planned_error FROM remediations"
+                " WHERE next_transition_at <= ?",
+                (now,),
+            ).fetchall()
+            for row in rows:
+                due = row["next_transition_at"]
+                if row["state"] == "PENDING":
+                    end = due + (row["running_seconds"] or 0.0)
+                    if end > now:
+                        db.execute(
+                            "UPDATE remediations SET state='RUNNING', start_time=?, update_time=?,"
+                            " next_transition_at=? WHERE id=?",
+                            (due, due, end, row["id"]),
+                        )
+                        moved += 1
+                        continue
+                    db.execute("UPDATE remediations SET start_time=? WHERE id=?", (due, row["id"]))
+                    due = end
+                elif row["state"] != "RUNNING":  # forced elsewhere: nothing planned any more
+                    db.execute("UPDATE remediations SET next_transition_at=NULL WHERE id=?", (row["id"],))
+                    continue
+                final = "FAILED" if row["planned_error"] else "SUCCEEDED"
+                db.execute(
+                    "UPDATE remediations SET state=?, error_message=?, end_time=?, update_time=?,"
+                    " next_transition_at=NULL WHERE id=?",
+                    (final, row["planned_error"], due, due, row["id"]),
+                )
+                moved += 1
+        return moved
+
+    def _start_pending(self, db: sqlite3.Connection, remediation_id: str, at: float) -> None:
+        """Plan the lifecycle of a remediation that enters PENDING at ``at``."""
+        row = db.execute(
+            "SELECT cluster_id, instance_id, mode FROM remediations WHERE id=?", (remediation_id,)
+        ).fetchone()
+        durations = self.lifecycle.for_mode(row["mode"])
+        error = self.failures.planned_error(row["cluster_id"], row["instance_id"], row["mode"])
+        db.execute(
+            "UPDATE remediations SET state='PENDING', pending_seconds=?, running_seconds=?, planned_error=?,"
+            " next_transition_at=?, update_time=? WHERE id=?",
+            (durations.pending_seconds, durations.running_seconds, error, at + durations.pending_seconds, at,
+             remediation_id),
+        )
+
+    # ---- lookups ------------------------------------------------------------------------
+
+    def require_cluster(self, cluster_id: str) -> sqlite3.Row:
+        row = self.store.one("SELECT * FROM clusters WHERE cluster_id=?", (cluster_id,))
+        if row is None:
+            raise not_found(f'cluster "{cluster_id}" not found')
+        return row
+
+    def require_node(self, cluster_id: str, instance_id: str) -> sqlite3.Row:
+        self.require_cluster(cluster_id)
+        row = self.store.one("SELECT * FROM nodes WHERE cluster_id=? AND instance_id=?", (cluster_id, instance_id))
+        if row is None:
+            raise not_found(f'instance "{instance_id}" not found in cluster "{cluster_id}"')
+        return row
+
+    def _require_remediation_row(self, cluster_id: str, instance_id: str, remediation_id: str) -> sqlite3.Row:
+        if instance_id == "-":
+            self.require_cluster(cluster_id)
+        else:
+            self.require_node(cluster_id, instance_id)
+        wanted = canonical_uuid(remediation_id) or remediation_id
+        row = self.store.one("SELECT * FROM remediations WHERE id=? AND cluster_id=?", (wanted, cluster_id))
+        if row is None or (instance_id != "-" and row["instance_id"] != instance_id):
+            raise not_found(
+                f'remediation "{remediation_id}" not found on instance "{instance_id}" of cluster "{cluster_id}"'
+            )
+        return row
+
+    def _alerts_by_remediation(self, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.store.all(
+                f"SELECT * FROM alerts WHERE remediation_id IN ({marks}) ORDER BY seq", chunk
+            ):
+                found.setdefault(row["remediation_id"], []).append(alert_json(row))
+        return found
+
+    def _render(self, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+        alerts = self._alerts_by_remediation([r["id"] for r in rows])
+        return [remediation_json(row, alerts.get(row["id"], [])) for row in rows]
+
+    def _render_one(self, remediation_id: str) -> dict[str, Any]:
+        row = self.store.one("SELECT * FROM remediations WHERE id=?", (remediation_id,))
+        return self._render([row])[0]
+
+    # ---- remediation endpoints ----------------------------------------------------------
+
+    def create(self, cluster_id: str, instance_id: str, body: Any, remediation_id: str | None) -> dict[str, Any]:
+        if instance_id == "-":
+            raise invalid('instance_id "-" (every instance) is only valid when listing; name one instance')
+        mode, reason = parse_create_body(body)
+        chosen_id: str | None = None
+        if remediation_id is not None:
+            chosen_id = canonical_uuid(remediation_id)
+            if chosen_id is None:
+                raise invalid(f"remediation_id must be a UUID, got {remediation_id!r}")
+        node = self.require_node(cluster_id, instance_id)
+        with self.store.write() as db:
+            if chosen_id is not None:
+                existing = db.execute("SELECT * FROM remediations WHERE id=?", (chosen_id,)).fetchone()
+                if existing is not None:
+                    same = (
+                        existing["cluster_id"] == cluster_id
+                        and existing["instance_id"] == instance_id
+                        and existing["mode"] == mode
+                        and (existing["reason"] or None) == (reason or None)
+                        and existing["trigger"] == RemediationTrigger.MANUAL.value
+                    )
+                    if not same:
+                        raise ApiError(
+                            RpcCode.ALREADY_EXISTS,
+                            f'remediation "{chosen_id}" already exists with a different request'
+                            f" (instance {existing['instance_id']}, mode {existing['mode']});"
+                            " use a new remediation_id",
+                        )
+                    return self._render([existing])[0]
+            active = db.execute(
+                f"SELECT id, state FROM remediations WHERE cluster_id=? AND instance_id=?"
+                f" AND state IN ({','.join('?' * len(ACTIVE))}) ORDER BY seq LIMIT 1",
+                (cluster_id, instance_id, *ACTIVE),
+            ).fetchone()
+            if active is not None:
+                raise failed_precondition(
+                    f'instance "{instance_id}" already has an active remediation "{active["id"]}"'
+                    f" in state {active['state']}; wait for it to finish or cancel it first"
+                )
+            new_id = chosen_id or str(uuid.uuid4())
+            now = timeutil.now()
+            db.execute(
+                "INSERT INTO remediations (id, cluster_id, instance_id, instance_name, mode, trigger, state, reason,"
+                " requested_by, create_time, update_time) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (new_id, cluster_id, instance_id, node["node_name"], mode, RemediationTrigger.MANUAL.value,
+                 "PENDING", reason, API_USER, now, now),
+            )
+            self._start_pending(db, new_id, now)
+        return self._render_one(new_id)
+
+    def get(self, cluster_id: str, instance_id: str, remediation_id: str) -> dict[str, Any]:
+        row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
+        return self._render([row])[0]
+
+    def list(
+        self,
+        cluster_id: str,
+        instance_id: str,
+        *,
+        states: list[str],
+        modes: list[str],
+        triggers: list[str],
+        order_by: str | None,
+        size: str | None,
+        token: str | None,
+    ) -> dict[str, Any]:
+        if instance_id == "-":
+            self.require_cluster(cluster_id)
+        else:
+            self.require_node(cluster_id, instance_id)
+        for state in states:
+            if state not in STATES:
+                raise invalid(f"unknown state {state!r}; expected one of {', '.join(STATES)}")
+        for mode in modes:
+            if mode not in MODES:
+                raise invalid(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+        for trigger in triggers:
+            if trigger not in TRIGGERS:
+                raise invalid(f"unknown trigger {trigger!r}; expected one of {', '.join(TRIGGERS)}")
+        order_key = " ".join((order_by or "create_time").lower().split())
+        if order_key not in ORDER_BY:
+            raise invalid(f"orderBy {order_by!r} is not supported; use create_time, create_time desc, "
+                          "update_time or update_time desc")
+        limit = page_size(size)
+        fingerprint = query_fingerprint(cluster_id, instance_id, sorted(states), sorted(modes), sorted(triggers),
+                                        order_key)
+        offset = decode_token(token, fingerprint) if token else 0
+
+        where, params = ["cluster_id=?"], [cluster_id]
+        if instance_id != "-":
+            where.append("instance_id=?")
+            params.append(instance_id)
+        for column, values in (("state", states), ("mode", modes), ("trigger", triggers)):
+            if values:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        rows = self.store.all(
+            f"SELECT * FROM remediations WHERE {' AND '.join(where)} ORDER BY {ORDER_BY[order_key]}"
+            " LIMIT ? OFFSET ?",
+            [*params, limit + 1, offset],
+        )
+        has_next = len(rows) > limit
+        page = self._render(rows[:limit])
+        result: dict[str, Any] = {"remediations": page, "has_next": has_next}
+        if has_next:
+            result["next_page_token"] = encode_token(offset + limit, fingerprint)
+        return result
+
+    def approve(self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None) -> dict[str, Any]:
+        row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
+        if row["state"] != "PENDING_APPROVAL":
+            raise failed_precondition(
+                f'remediation "{row["id"]}" is {row["state"]}: only PENDING_APPROVAL remediations can be approved'
+            )
+        now = timeutil.now()
+        with self.store.write() as db:
+            db.execute(
+                "UPDATE remediations SET reviewed_by=?, review_time=?, review_comment=? WHERE id=?",
+                (API_USER, now, comment, row["id"]),
+            )
+            self._start_pending(db, row["id"], now)
+        return self._render_one(row["id"])
+
+    def reject(self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None) -> dict[str, Any]:
+        row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
+        if row["state"] != "PENDING_APPROVAL":
+            raise failed_precondition(
+                f'remediation "{row["id"]}" is {row["state"]}: only PENDING_APPROVAL remediations can be rejected'
+            )
+        now = timeutil.now()
+        with self.store.write() as db:
+            db.execute(
+                "UPDATE remediations SET state='CANCELLED', reviewed_by=?, review_time=?, review_comment=?,"
+                " end_time=?, update_time=?, next_transition_at=NULL WHERE id=?",
+                (API_USER, now, comment, now, now, row["id"]),
+            )
+        return self._render_one(row["id"])
+
+    def cancel(self, cluster_id: str, instance_id: str, remediation_id: str) -> dict[str, Any]:
+        row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
+        if row["state"] not in ("PENDING_APPROVAL", "PENDING"):
+            raise failed_precondition(
+                f'remediation "{row["id"]}" is {row["state"]}: only PENDING_APPROVAL or PENDING remediations'
+                " can be cancelled"
+            )
+        now = timeutil.now()
+        with self.store.write() as db:
+            db.execute(
+                "UPDATE remediations SET state='CANCELLED', end_time=?, update_time=?, next_transition_at=NULL"
+                " WHERE id=?",
+                (now, now, row["id"]),
+            )
+        return self._render_one(row["id"])
+
+    # ---- clusters -----------------------------------------------------------------------
+
+    def cluster_info(self, cluster_id: str) -> dict[str, Any]:
+        return self._cluster_json(self.require_cluster(cluster_id))
+
+    def clusters(self) -> dict[str, Any]:
+        return {"clusters": [self._cluster_json(row) for row in self.store.all("SELECT * FROM clusters ORDER BY seq")]}
+
+    def _cluster_json(self, cluster: sqlite3.Row) -> dict[str, Any]:
+        cluster_id = cluster["cluster_id"]
+        nodes = self.store.all("SELECT * FROM nodes WHERE cluster_id=? ORDER BY position", (cluster_id,))
+        # The latest remediation of each instance: the one created last.
+        latest_rows = self.store.all(
+            "SELECT * FROM remediations WHERE seq IN (SELECT MAX(seq) FROM remediations WHERE cluster_id=?"
+            " GROUP BY instance_id)",
+            (cluster_id,),
+        )
+        latest = {r["instance_id"]: r for r in latest_rows}
+        rendered = {r["instance_id"]: r for r in self._render(latest_rows)} if latest_rows else {}
+        workers = []
+        for node in nodes:
+            worker: dict[str, Any] = {
+                "node_id": node["node_id"],
+                "node_name": node["node_name"],
+                "status": "Ready",
+                "host_name": node["host_name"],
+                "instance_id": node["instance_id"],
+                "num_cpu_cores": 96,
+                "num_gpus": 8,
+                "memory_gib": 1024,
+                "networks": ["10.0.0.0/16"],
+            }
+            if node["instance_id"] in latest:
+                worker["latest_remediation"] = rendered[node["instance_id"]]
+            workers.append(worker)
+        info = {
+            "cluster_id": cluster_id,
+            "cluster_name": cluster["name"],
+            "cluster_type": "KUBERNETES",
+            "region": "us-central-8",
+            "gpu_type": "H100_SXM",
+            "cuda_version": "12.5",
+            "nvidia_driver_version": "550",
+            "status": "Ready",
+            "created_at": timeutil.rfc3339(cluster["created_at"]),
+            "num_gpus": 8 * len(nodes),
+            "volumes": [],
+            "control_plane_nodes": [],
+            "gpu_worker_nodes": workers,
+            # The real API returns a kubeconfig here; the simulator has none to give.
+            "kube_config": "",
+        }
+        # Check the shape against the shared model, then answer the full document.
+        GPUClusterInfo.model_validate(info)
+        return info
+
+    # ---- simulator-only operations (admin API) ------------------------------------------
+
+    def add_cluster(self, cluster_id: str, name: str, nodes: int) -> dict[str, Any]:
+        if not cluster_id or not isinstance(cluster_id, str):
+            raise invalid("cluster_id is required")
+        if isinstance(nodes, bool) or not isinstance(nodes, int) or not 1 <= nodes <= 10000:
+            raise invalid("nodes must be an integer between 1 and 10000")
+        if self.store.one("SELECT 1 FROM clusters WHERE cluster_id=?", (cluster_id,)):
+            raise ApiError(RpcCode.ALREADY_EXISTS, f'cluster "{cluster_id}" already exists')
+        width = max(2, len(str(nodes)))
+        with self.store.write() as db:
+            db.execute(
+                "INSERT INTO clusters (cluster_id, name, created_at) VALUES (?,?,?)",
+                (cluster_id, name, timeutil.now()),
+            )
+            db.executemany(
+                "INSERT INTO nodes (cluster_id, instance_id, position, node_id, node_name, host_name)"
+                " VALUES (?,?,?,?,?,?)",
+                [
+                    (cluster_id, f"inst-{name}-{i:0{width}d}", i, f"node-{name}-{i:0{width}d}",
+                     f"gpu-{i:0{width}d}", f"host-{name}-{i:0{width}d}")
+                    for i in range(1, nodes + 1)
+                ],
+            )
+        return self.cluster_info(cluster_id)
+
+    def set_confirmation_policy(self, cluster_id: str, policy: Any) -> dict[str, Any]:
+        self.require_cluster(cluster_id)
+        if policy not in POLICIES:
+            raise invalid(f"policy must be one of {', '.join(POLICIES)}")
+        with self.store.write() as db:
+            db.execute("UPDATE clusters SET confirmation_policy=? WHERE cluster_id=?", (policy, cluster_id))
+        return {"cluster_id": cluster_id, "policy": policy}
+
+    def inject_alert(self, body: Any, *, alert_id: str | None = None, remediation_id: str | None = None) -> dict[str, Any]:
+        """A passive health check fires: maybe an AUTOMATED remediation, per the cluster's policy."""
+        if not isinstance(body, dict):
+            raise invalid("alert must be a JSON object")
+        cluster_id, instance_id = body.get("cluster_id"), body.get("instance_id")
+        alert_name = body.get("alert_name")
+        severity = body.get("severity", AlertSeverity.CRITICAL.value)
+        annotations = body.get("annotations") or {}
+        mode = body.get("mode", "REMEDIATION_MODE_REBOOT_VM")
+        if not isinstance(alert_name, str) or not alert_name:
+            raise invalid("alert_name is required")
+        if severity not in SEVERITIES:
+            raise invalid(f"severity must be one of {', '.join(SEVERITIES)}")
+        if not isinstance(annotations, dict) or not all(isinstance(v, str) for v in annotations.values()):
+            raise invalid("annotations must be an object of strings")
+        if mode not in MODES:
+            raise invalid(f"mode must be one of {', '.join(MODES)}")
+        node = self.require_node(str(cluster_id), str(instance_id))
+        cluster = self.require_cluster(str(cluster_id))
+        now = timeutil.now()
+        alert_id = alert_id or str(uuid.uuid4())
+        new_remediation_id = remediation_id or str(uuid.uuid4())
+        with self.store.write() as db:
+            active = db.execute(
+                f"SELECT id, state, trigger FROM remediations WHERE cluster_id=? AND instance_id=?"
+                f" AND state IN ({','.join('?' * len(ACTIVE))}) ORDER BY seq LIMIT 1",
+                (cluster_id, instance_id, *ACTIVE),
+            ).fetchone()
+            remediation_id = None
+            if active is None:
+                remediation_id = new_remediation_id
+                summary = annotations.get("summary") or annotations.get("description") or "passive health check alert"
+                db.execute(
+                    "INSERT INTO remediations (id, cluster_id, instance_id, instance_name, mode, trigger, state,"
+                    " reason, requested_by, create_time, update_time, passive_health_check_event_id)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (remediation_id, cluster_id, instance_id, node["node_name"], mode,
+                     RemediationTrigger.AUTOMATED.value, "PENDING_APPROVAL", f"{alert_name}: {summary}",
+                     HEALTH_CHECK_USER, now, now, alert_id),
+                )
+                if cluster["confirmation_policy"] == "AUTOMATIC":
+                    db.execute(
+                        "UPDATE remediations SET reviewed_by=?, review_time=? WHERE id=?",
+                        (AUTO_APPROVER, now, remediation_id),
+                    )
+                    self._start_pending(db, remediation_id, now)
+            elif active["state"] == "PENDING_APPROVAL" and active["trigger"] == RemediationTrigger.AUTOMATED.value:
+                # Another alert on a node already waiting for approval joins that remediation.
+                remediation_id = active["id"]
+                db.execute("UPDATE remediations SET update_time=? WHERE id=?", (now, remediation_id))
+            db.execute(
+                "INSERT INTO alerts (id, cluster_id, instance_id, target_vm, alert_name, severity, annotations,"
+                " started_at, remediation_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                (alert_id, cluster_id, instance_id, node["node_name"], alert_name, severity,
+                 json.dumps(annotations, sort_keys=True), now, remediation_id),
+            )
+        alert = alert_json(self.store.one("SELECT * FROM alerts WHERE id=?", (alert_id,)))
+        return {"alert": alert, "remediation": self._render_one(remediation_id) if remediation_id else None}
+
+    def resolve_alert(self, alert_id: str) -> dict[str, Any]:
+        """The alert clears: a remediation still awaiting approval for it becomes AUTO_RESOLVED."""
+        alert = self.store.one("SELECT * FROM alerts WHERE id=?", (alert_id,))
+        if alert is None:
+            raise not_found(f'alert "{alert_id}" not found')
+        now = timeutil.now()
+        remediation_id = alert["remediation_id"]
+        with self.store.write() as db:
+            if alert["resolved_at"] is None:
+                db.execute("UPDATE alerts SET resolved_at=? WHERE id=?", (now, alert_id))
+            if remediation_id:
+                firing = db.execute(
+                    "SELECT COUNT(*) FROM alerts WHERE remediation_id=? AND resolved_at IS NULL", (remediation_id,)
+                ).fetchone()[0]
+                db.execute(
+                    "UPDATE remediations SET state='AUTO_RESOLVED', end_time=?, update_time=?,"
+                    " next_transition_at=NULL WHERE id=? AND state='PENDING_APPROVAL' AND ?=0",
+                    (now, now, remediation_id, firing),
+                )
+        result = {"alert": alert_json(self.store.one("SELECT * FROM alerts WHERE id=?", (alert_id,)))}
+        result["remediation"] = self._render_one(remediation_id) if remediation_id else None
+        return result
+
+    def force_state(self, remediation_id: str, state: Any, error_message: Any) -> dict[str, Any]:
+        """An out-of-band change (for drift tests): active states resume their lifecycle from now."""
+        if state not in STATES:
+            raise invalid(f"state must be one of {', '.join(STATES)}")
+        if error_message is not None and not isinstance(error_message, str):
+            raise invalid("error_message must be a string")
+        row = self.store.one("SELECT * FROM remediations WHERE id=?", (canonical_uuid(remediation_id) or remediation_id,))
+        if row is None:
+            raise not_found(f'remediation "{remediation_id}" not found')
+        now = timeutil.now()
+        with self.store.write() as db:
+            if state == "PENDING":
+                self._start_pending(db, row["id"], now)
+            elif state == "RUNNING":
+                durations = self.lifecycle.for_mode(row["mode"])
+                db.execute(
+                    "UPDATE remediations SET state='RUNNING', start_time=?, end_time=NULL, planned_error=NULL,"
+                    " next_transition_at=? WHERE id=?",
+                    (now, now + durations.running_seconds, row["id"]),
+                )
+            else:
+                terminal = state not in ACTIVE
+                db.execute(
+                    "UPDATE remediations SET state=?, end_time=?, next_transition_at=NULL WHERE id=?",
+                    (state, now if terminal else None, row["id"]),
+                )
+            db.execute(
+                "UPDATE remediations SET error_message=?, update_time=? WHERE id=?",
+                (error_message, now, row["id"]),
+            )
+        return self._render_one(row["id"])
+
+    def delete_remediation(self, remediation_id: str) -> dict[str, Any]:
+        wanted = canonical_uuid(remediation_id) or remediation_id
+        with self.store.write() as db:
+            deleted = db.execute("DELETE FROM remediations WHERE id=?", (wanted,)).rowcount
+            db.execute("UPDATE alerts SET remediation_id=NULL WHERE remediation_id=?", (wanted,))
+        if not deleted:
+            raise not_found(f'remediation "{remediation_id}" not found')
+        return {"deleted": wanted}
+
+    def counts(self) -> tuple[int, dict[str, int]]:
+        by_state = {s: 0 for s in STATES}
+        for row in self.store.all("SELECT state, COUNT(*) AS n FROM remediations GROUP BY state"):
+            by_state[row["state"]] = row["n"]
+        return sum(by_state.values()), by_state
+
+
+def parse_create_body(body: Any) -> tuple[str, str | None]:
+    """``mode`` and ``reason`` of a create body; read-only and unknown fields are ignored, as
+    grpc-gateway's default unmarshaler does."""
+    if not isinstance(body, dict):
+        raise invalid("the request body must be a JSON object with at least a mode")
+    mode = body.get("mode")
+    if mode is None or mode == "":
+        raise invalid(f"mode is required: one of {', '.join(MODES)}")
+    if not isinstance(mode, str) or mode not in MODES:
+        raise invalid(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+    reason = body.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise invalid("reason must be a string")
+    return mode, reason or None
+
+
+def alert_json(row: sqlite3.Row) -> dict[str, Any]:
+    return PassiveHealthCheckAlert(
+        passive_health_check_alert_id=row["id"],
+        instance_id=row["instance_id"],
+        cluster_id=row["cluster_id"],
+        target_vm=row["target_vm"],
+        alert_name=row["alert_name"],
+        severity=row["severity"],
+        annotations=json.loads(row["annotations"]),
+        started_at=timeutil.rfc3339(row["started_at"]),
+        resolved_at=timeutil.rfc3339(row["resolved_at"]),
+        node_remediation_intent_id=row["remediation_id"],
+    ).to_api()
+
+
+def remediation_json(row: sqlite3.Row, alerts: list[dict[str, Any]]) -> dict[str, Any]:
+    data = Remediation(
+        id=row["id"],
+        cluster_id=row["cluster_id"],
+        instance_id=row["instance_id"],
+        mode=row["mode"],
+        trigger=row["trigger"],
+        state=row["state"],
+        reason=row["reason"],
+        active_health_check_run_id=row["active_health_check_run_id"],
+        passive_health_check_event_id=row["passive_health_check_event_id"],
+        requested_by=row["requested_by"],
+        create_time=timeutil.rfc3339(row["create_time"]),
+        reviewed_by=row["reviewed_by"],
+        review_time=timeutil.rfc3339(row["review_time"]),
+        review_comment=row["review_comment"],
+        start_time=timeutil.rfc3339(row["start_time"]),
+        end_time=timeutil.rfc3339(row["end_time"]),
+        error_message=row["error_message"],
+        update_time=timeutil.rfc3339(row["update_time"]),
+        instance_name=row["instance_name"],
+    ).to_api()
+    # Pydantic would validate each alert again; they were built from the model already.
+    data["linked_alerts"] = alerts
+    return data
