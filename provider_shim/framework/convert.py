@@ -1,0 +1,54 @@
+"""API objects → Terraform state values (plain dicts of strings, lists and maps)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from together_api.models import PassiveHealthCheckAlert, Remediation, enum_value
+
+# The remediation fields every resource and data source exposes, in the API's words.
+REMEDIATION_FIELDS = (
+    "id", "cluster_id", "instance_id", "instance_name", "mode", "trigger", "state", "reason",
+    "requested_by", "create_time", "start_time", "end_time", "update_time", "error_message",
+    "reviewed_by", "review_time", "review_comment", "active_health_check_run_id",
+    "passive_health_check_event_id", "linked_alerts",
+)
+
+
+def alert_value(alert: PassiveHealthCheckAlert) -> dict[str, Any]:
+    return {
+        "passive_health_check_alert_id": alert.passive_health_check_alert_id,
+        "instance_id": alert.instance_id or None,
+        "cluster_id": alert.cluster_id,
+        "target_vm": alert.target_vm,
+        "alert_name": alert.alert_name,
+        "severity": enum_value(alert.severity),
+        "annotations": dict(alert.annotations or {}),
+        "started_at": alert.started_at,
+        "resolved_at": alert.resolved_at or None,
+        "node_remediation_intent_id": alert.node_remediation_intent_id or None,
+    }
+
+
+def remediation_values(remediation: Remediation) -> dict[str, Any]:
+    """Every field of ``REMEDIATION_FIELDS``; empty strings from the API become null."""
+    values: dict[str, Any] = {}
+    for name in REMEDIATION_FIELDS:
+        if name == "linked_alerts":
+            values[name] = [alert_value(a) for a in remediation.linked_alerts]
+            continue
+        value = enum_value(getattr(remediation, name))
+        values[name] = value if value != "" else None
+    return values
+
+
+def attempt_value(remediation: Remediation) -> dict[str, Any]:
+    """One entry of a resource's ``attempts`` list."""
+    return {
+        "id": remediation.id,
+        "mode": enum_value(remediation.mode),
+        "state": enum_value(remediation.state),
+        "error_message": remediation.error_message or None,
+        "start_time": remediation.start_time or None,
+        "end_time": remediation.end_time or None,
+    }

@@ -1,0 +1,17 @@
+"""Import ids made of slash-separated parts, e.g. ``CLUSTER/INSTANCE/REMEDIATION``."""
+
+from __future__ import annotations
+
+
+def parse_import_id(import_id: str, parts: tuple[str, ...]) -> tuple[str, ...]:
+    """Split ``import_id`` into exactly ``parts``; ``ValueError`` shows the expected form."""
+    expected = "/".join(p.upper() for p in parts)
+    values = (import_id or "").split("/")
+    if len(values) != len(parts) or any(not v.strip() for v in values):
+        raise ValueError(
+            f"The import id {import_id!r} is malformed: expected {expected} "
+            f"({len(parts)} non-empty parts separated by '/')."
+        )
+    if any(v != v.strip() for v in values):
+        raise ValueError(f"The import id {import_id!r} has spaces around a part: expected {expected}.")
+    return tuple(values)

@@ -1,0 +1,79 @@
+"""Per-launch state lookups: one cluster listing answers every read of that cluster.
+
+Terraform refreshes each resource with its own ReadResource call, many at once. The first read
+of a cluster lists the cluster's remediations (every page, up to ``max_pages``) under a
+per-cluster lock; the other reads wait for that listing and answer from it. Ids the listing
+did not return (a long history cut at ``max_pages``, or a remediation gone since) fall back to
+one GET each, so a read is never wrong, only sometimes dearer. The cache lives for one launch.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from together_api.client import TogetherClient
+from together_api.errors import NotFoundError
+from together_api.models import Remediation
+
+log = logging.getLogger("provider_shim.lookups")
+
+LIST_PAGE_SIZE = 100
+MAX_LIST_PAGES = 20
+
+
+@dataclass
+class _ClusterListing:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    by_id: dict[str, Remediation] | None = None
+
+
+class RemediationLookups:
+    def __init__(self, client: TogetherClient, *, page_size: int = LIST_PAGE_SIZE, max_pages: int = MAX_LIST_PAGES):
+        self._client = client
+        self._page_size = page_size
+        self._max_pages = max_pages
+        self._lock = threading.Lock()
+        self._clusters: dict[str, _ClusterListing] = {}
+
+    def remediation(self, cluster_id: str, instance_id: str, remediation_id: str) -> Remediation | None:
+        """The remediation as this launch first saw it, or None when it does not exist."""
+        found = self._listing(cluster_id).get(remediation_id)
+        if found is not None and found.instance_id == instance_id:
+            return found
+        return self.fetch(cluster_id, instance_id, remediation_id)
+
+    def fetch(self, cluster_id: str, instance_id: str, remediation_id: str) -> Remediation | None:
+        """A fresh GET, or None on 404."""
+        try:
+            return self._client.get_remediation(cluster_id, instance_id, remediation_id)
+        except NotFoundError:
+            return None
+
+    def cluster_remediations(self, cluster_id: str) -> dict[str, Remediation]:
+        """The cached listing of the cluster (possibly cut short on a long history)."""
+        return self._listing(cluster_id)
+
+    def _listing(self, cluster_id: str) -> dict[str, Remediation]:
+        with self._lock:
+            entry = self._clusters.setdefault(cluster_id, _ClusterListing())
+        with entry.lock:  # single flight: one listing per cluster per launch
+            if entry.by_id is None:
+                entry.by_id = self._list_cluster(cluster_id)
+            return entry.by_id
+
+    def _list_cluster(self, cluster_id: str) -> dict[str, Remediation]:
+        by_id: dict[str, Remediation] = {}
+        token: str | None = None
+        try:
+            for _ in range(self._max_pages):
+                page = self._client.list_remediations(cluster_id, "-", page_size=self._page_size, page_token=token)
+                by_id.update((r.id, r) for r in page.remediations)
+                token = page.next_page_token
+                if not page.has_next or not token:
+                    break
+        except NotFoundError:
+            return {}  # no such cluster: every read falls back to its own GET (and finds nothing)
+        log.debug("listed %d remediations of cluster %s", len(by_id), cluster_id)
+        return by_id

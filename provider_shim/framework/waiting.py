@@ -1,0 +1,70 @@
+"""Waiting for a remediation to reach a state: polling with backoff, stoppable, bounded.
+
+The first polls come quickly (short lifecycles finish fast) and the pause grows to the
+provider's ``poll_interval``. Terraform's StopProvider sets ``stopping``: the wait returns at
+once with the latest remediation, so the caller can keep it in state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+log = logging.getLogger("provider_shim.waiting")
+
+T = TypeVar("T")
+
+FIRST_PAUSE = 0.1
+BACKOFF_FACTOR = 1.6
+
+
+@dataclass
+class WaitResult(Generic[T]):
+    value: T
+    outcome: str  # "done", "stopped" or "timeout"
+
+    @property
+    def done(self) -> bool:
+        return self.outcome == "done"
+
+
+def pauses(poll_interval: float) -> Iterator[float]:
+    """The pauses between polls: starting short, growing by ``BACKOFF_FACTOR`` to ``poll_interval``."""
+    pause = min(FIRST_PAUSE, poll_interval)
+    while True:
+        yield pause
+        pause = min(poll_interval, pause * BACKOFF_FACTOR)
+
+
+def wait_until(
+    poll: Callable[[], T],
+    is_done: Callable[[T], bool],
+    *,
+    first: T,
+    stopping: threading.Event,
+    timeout: float,
+    poll_interval: float,
+    describe: Callable[[T], str] = str,
+) -> WaitResult[T]:
+    """Poll until ``is_done``; logs each change of ``describe(value)`` at info level."""
+    value = first
+    seen = describe(value)
+    deadline = time.monotonic() + timeout
+    for pause in pauses(poll_interval):
+        if is_done(value):
+            return WaitResult(value, "done")
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return WaitResult(value, "timeout")
+        if stopping.wait(min(pause, remaining)):
+            return WaitResult(value, "stopped")
+        value = poll()
+        now = describe(value)
+        if now != seen:
+            log.info("%s", now)
+            seen = now
+    raise AssertionError("unreachable")  # pragma: no cover

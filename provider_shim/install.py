@@ -1,0 +1,126 @@
+"""Install the provider for Terraform with no registry: an unpacked filesystem mirror.
+
+Layout under the install directory ``DIR``::
+
+    DIR/terraformrc                                   CLI config (export TF_CLI_CONFIG_FILE)
+    DIR/mirror/registry.terraform.io/together-remediation/together/0.1.0/<os_arch>/
+        terraform-provider-together_v0.1.0            the launcher (identical on every machine)
+    DIR/runtime/python                                path of the project's Python
+    DIR/runtime/provider-cert.pem, provider-key.pem   the plugin's TLS certificate (key 0600)
+
+The launcher's bytes depend on nothing (not the checkout path, not the Python code), so the
+package hash in ``.terraform.lock.hcl`` never changes; whatever is machine-specific lives in
+``DIR/runtime``, outside the hashed package directory, where the launcher finds it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from provider_shim import PROVIDER_ADDRESS, PROVIDER_TYPE, PROVIDER_VERSION
+from provider_shim.tls import write_certificate
+
+EXECUTABLE = f"terraform-provider-{PROVIDER_TYPE}_v{PROVIDER_VERSION}"
+
+# Six levels up from <mirror>/<host>/<namespace>/<type>/<version>/<os_arch> is DIR.
+LAUNCHER = """#!/bin/sh
+# Launcher of the together-remediation Terraform provider (registry.terraform.io/together-remediation/together).
+# Written by `together-remediation provider install`. It is the same file on every machine, so
+# Terraform's lock file never changes; the machine's Python is named in DIR/runtime/python.
+self=$(readlink -f "$0") || exit 1
+runtime="${self%/*}/../../../../../../runtime"
+if ! read -r python < "$runtime/python"; then
+  echo "together provider: $runtime/python is missing; run: together-remediation provider install" >&2
+  exit 1
+fi
+TOGETHER_PROVIDER_RUNTIME="$runtime" exec "$python" -m provider_shim "$@"
+"""
+
+
+@dataclass(frozen=True)
+class Installation:
+    directory: Path
+    cli_config: Path
+    mirror: Path
+    platforms: tuple[str, ...]
+
+    def export_line(self) -> str:
+        return f"export TF_CLI_CONFIG_FILE={_shell_quote(str(self.cli_config))}"
+
+
+def host_platform() -> str:
+    """Terraform's name of this machine's platform, e.g. ``linux_amd64``."""
+    system = platform.system().lower()
+    machine = platform.machine().lower()
+    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64", "i386": "386", "i686": "386"}.get(machine, machine)
+    return f"{system}_{arch}"
+
+
+def default_directory() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "together-remediation" / "terraform"
+
+
+def cli_config_text(mirror: Path) -> str:
+    path = _hcl_string(str(mirror))
+    source = _hcl_string(PROVIDER_ADDRESS)
+    return f"""# Terraform CLI configuration written by `together-remediation provider install`.
+# The provider {PROVIDER_ADDRESS} comes from the local mirror; everything else as usual.
+disable_checkpoint = true
+
+provider_installation {{
+  filesystem_mirror {{
+    path    = {path}
+    include = [{source}]
+  }}
+  direct {{
+    exclude = [{source}]
+  }}
+}}
+"""
+
+
+def install(directory: Path | None = None, python: str | None = None) -> Installation:
+    """Write (or refresh) the mirror, the runtime files and the CLI config under ``directory``."""
+    root = (directory or default_directory()).expanduser().resolve()
+    mirror = root / "mirror"
+    platforms = tuple(dict.fromkeys(["linux_amd64", host_platform()]))
+    for os_arch in platforms:
+        package = mirror / PROVIDER_ADDRESS / PROVIDER_VERSION / os_arch
+        package.mkdir(parents=True, exist_ok=True)
+        _write_if_changed(package / EXECUTABLE, LAUNCHER, mode=0o755)
+
+    runtime = root / "runtime"
+    runtime.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(runtime / "python", (python or sys.executable) + "\n", mode=0o644)
+    if not (runtime / "provider-key.pem").exists() or not (runtime / "provider-cert.pem").exists():
+        write_certificate(runtime)
+
+    cli_config = root / "terraformrc"
+    _write_if_changed(cli_config, cli_config_text(mirror), mode=0o644)
+    return Installation(directory=root, cli_config=cli_config, mirror=mirror, platforms=platforms)
+
+
+def _write_if_changed(path: Path, text: str, *, mode: int) -> None:
+    if not path.exists() or path.read_text() != text:
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(text)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    os.chmod(path, mode)
+
+
+def _hcl_string(value: str) -> str:
+    # JSON string escapes are valid HCL; template sequences must be escaped on top.
+    return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+
+
+def _shell_quote(value: str) -> str:
+    import shlex
+
+    return shlex.quote(value)

@@ -1,0 +1,202 @@
+"""The provider itself: its configuration schema, validation and per-launch configuration.
+
+``TogetherProvider`` implements the ``tf`` package's ``Provider`` protocol. Terraform configures
+it once per launch; ``configure_provider`` builds the launch's ``Session`` (the pooled API
+client and the caches), importing the HTTP machinery only then, so launches that only validate
+or read the schema stay cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from tf.schema import Schema
+from tf.utils import Diagnostics
+
+from provider_shim import PROVIDER_ADDRESS, TYPE_PREFIX
+from provider_shim.framework.base import ProviderError
+from provider_shim.framework.durations import parse_duration
+from provider_shim.framework.schema import Number, String, build_schema, optional
+from provider_shim.framework.validation import Validator, is_known
+
+DEFAULT_BASE_URL = "https://api.together.xyz/v1"
+DEFAULT_REQUEST_TIMEOUT = "30s"
+DEFAULT_POLL_INTERVAL = "2s"
+DEFAULT_MAX_RETRIES = 6
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The provider configuration after defaults and environment fallbacks."""
+
+    api_key: str | None
+    base_url: str
+    request_timeout: float
+    max_retries: int
+    poll_interval: float
+    max_in_flight_per_cluster: int | None
+
+    def __repr__(self) -> str:  # never show the key
+        return f"Settings(base_url={self.base_url!r}, api_key={'<set>' if self.api_key else '<unset>'})"
+
+
+def provider_schema() -> Schema:
+    return build_schema(
+        "Together AI GPU-node remediations: repair worker nodes of a GPU cluster as code.",
+        [
+            optional(
+                "api_key",
+                String(),
+                "Together API key. Falls back to the `TOGETHER_API_KEY` environment variable. "
+                "Never stored in state or shown in plans and logs.",
+                sensitive=True,
+            ),
+            optional(
+                "base_url",
+                String(),
+                f"API base URL. Falls back to `TOGETHER_BASE_URL`, then `{DEFAULT_BASE_URL}`. "
+                "Must be https unless it points at this machine (loopback).",
+            ),
+            optional("request_timeout", String(), f"Time limit of one API request (default `{DEFAULT_REQUEST_TIMEOUT}`)."),
+            optional(
+                "max_retries",
+                Number(),
+                f"Retries of a request after a network error, 429 or 5xx (default {DEFAULT_MAX_RETRIES}).",
+            ),
+            optional(
+                "poll_interval",
+                String(),
+                f"Longest pause between two polls of a remediation's state (default `{DEFAULT_POLL_INTERVAL}`); "
+                "polling starts faster and backs off to this.",
+            ),
+            optional(
+                "max_in_flight_per_cluster",
+                Number(),
+                "At most this many of this provider's remediations run at once per cluster; further creates "
+                "wait their turn, so a fleet rolls out gradually. Unset: no limit.",
+            ),
+        ],
+    )
+
+
+def validate_provider_config(check: Validator) -> None:
+    check.duration(["request_timeout"])
+    check.duration(["poll_interval"])
+    check.at_least(["max_retries"], 0)
+    check.at_least(["max_in_flight_per_cluster"], 1)
+    base_url = check.value(["base_url"])
+    if is_known(base_url):
+        problem = base_url_problem(base_url)
+        if problem:
+            check.error(["base_url"], "Invalid base_url", problem)
+
+
+def base_url_problem(base_url: str) -> str | None:
+    """Why ``base_url`` is not acceptable, or None. Plain http only reaches this machine."""
+    parsed = urlparse(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return f"{base_url!r} is not an http(s) URL such as {DEFAULT_BASE_URL!r}."
+    if parsed.scheme == "http" and parsed.hostname not in LOOPBACK_HOSTS:
+        return f"{base_url!r} uses plain http: the API key would travel unencrypted. Use https (http only for loopback)."
+    return None
+
+
+def settings_from_config(config: dict[str, Any], environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+
+    def given(name: str) -> Any:
+        value = config.get(name)
+        return value if is_known(value) else None
+
+    base_url = given("base_url") or env.get("TOGETHER_BASE_URL") or DEFAULT_BASE_URL
+    problem = base_url_problem(base_url)
+    if problem:
+        raise ProviderError("Invalid base_url", problem, path=["base_url"])
+    api_key = given("api_key") or env.get("TOGETHER_API_KEY") or None
+    max_in_flight = given("max_in_flight_per_cluster")
+    return Settings(
+        api_key=api_key,
+        base_url=base_url.rstrip("/"),
+        request_timeout=parse_duration(given("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
+        max_retries=int(given("max_retries") if given("max_retries") is not None else DEFAULT_MAX_RETRIES),
+        poll_interval=parse_duration(given("poll_interval") or DEFAULT_POLL_INTERVAL),
+        max_in_flight_per_cluster=int(max_in_flight) if max_in_flight is not None else None,
+    )
+
+
+class TogetherProvider:
+    """The ``tf`` Provider: one instance per launch, shared by every call's thread."""
+
+    def __init__(self) -> None:
+        self.stopping = threading.Event()
+        self.session = None
+        self._session_lock = threading.Lock()
+
+    # ---- the tf.iface.Provider protocol -------------------------------------------------
+
+    def get_model_prefix(self) -> str:
+        return TYPE_PREFIX
+
+    def full_name(self) -> str:
+        return PROVIDER_ADDRESS
+
+    def get_provider_schema(self, diags: Diagnostics) -> Schema:
+        return provider_schema()
+
+    def validate_config(self, diags: Diagnostics, config: dict[str, Any]) -> None:
+        validate_provider_config(Validator(diags, config or {}))
+
+    def configure_provider(self, diags: Diagnostics, config: dict[str, Any]) -> None:
+        try:
+            settings = settings_from_config(config or {})
+        except ProviderError as exc:
+            diags.add_error(exc.summary, detail=exc.detail, path=exc.path)
+            return
+        if not settings.api_key:
+            diags.add_error(
+                "Missing API key",
+                detail="Set api_key in the provider block or the TOGETHER_API_KEY environment variable.",
+                path=["api_key"],
+            )
+            return
+        from provider_shim.session import Session
+
+        with self._session_lock:
+            if self.session is not None:
+                self.session.close()
+            self.session = Session(settings, self.stopping)
+
+    def get_resources(self) -> list[type]:
+        from provider_shim.registry import resource_types
+
+        return list(resource_types())
+
+    def get_data_sources(self) -> list[type]:
+        from provider_shim.registry import data_source_types
+
+        return list(data_source_types())
+
+    def get_functions(self) -> list[type]:
+        return []
+
+    def new_resource(self, klass: type) -> Any:
+        return klass(self)
+
+    def new_data_source(self, klass: type) -> Any:
+        return klass(self)
+
+    # ---- the launch ---------------------------------------------------------------------
+
+    def require_session(self):
+        if self.session is None:
+            raise ProviderError("The provider is not configured", "Terraform called the provider before configuring it.")
+        return self.session
+
+    def stop(self) -> None:
+        """Terraform's StopProvider: waits stop polling; in-flight calls return what they have."""
+        self.stopping.set()

@@ -1,0 +1,1 @@
+"""Managed resources: one module each, setting ``RESOURCE_TYPE`` (see ``provider_shim.registry``)."""

@@ -1,0 +1,474 @@
+"""Resource ``together_remediation``: "this instance gets this repair", as Terraform state.
+
+Intent (arguments) → live remediation (computed attributes). A plan is empty while the live
+remediation satisfies the intent; it shows a change when the remediation disappeared (create),
+when it ended FAILED or CANCELLED and ``rerun_on_failure`` asks for another attempt
+(replacement, with a warning saying why), or when it is still on its way and ``wait_for`` asks
+to wait for more (in-place update that waits).
+
+Identity: the remediation id is derived from the intent (see ``framework.identity``), so every
+create is exactly-once, even across a killed apply; replacements move to the next attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from tf.types import Unknown
+
+from provider_shim.framework.base import ApplyCall, Call, PlanCall, ProviderError, ReadCall, ResourceType, State
+from provider_shim.framework.durations import format_duration, parse_duration
+from provider_shim.framework.schema import (
+    ALERT_OBJECT,
+    REMEDIATION_FIELD_DESCRIPTIONS as FIELD,
+    Bool,
+    List,
+    Map,
+    Object,
+    String,
+    build_schema,
+    computed,
+    optional,
+    optional_computed,
+    required,
+    timeouts_block,
+)
+from provider_shim.framework.validation import Validator, is_known
+
+log = logging.getLogger("provider_shim.remediation")
+
+MODES = (
+    "REMEDIATION_MODE_REBOOT_VM",
+    "REMEDIATION_MODE_VM_ONLY",
+    "REMEDIATION_MODE_HOST_AWARE",
+    "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT",
+)
+WAIT_FOR = ("terminal", "running", "none")
+TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED"})
+CANCELLABLE = frozenset({"PENDING_APPROVAL", "PENDING"})
+RERUN_STATES = frozenset({"FAILED", "CANCELLED"})
+DEFAULT_TIMEOUTS = {"create": "30m", "delete": "10m"}
+
+ATTEMPT_OBJECT = Object(
+    {
+        "id": String(),
+        "mode": String(),
+        "state": String(),
+        "error_message": String(),
+        "start_time": String(),
+        "end_time": String(),
+    }
+)
+
+ALERT_OBJECT_LIST = List(ALERT_OBJECT)
+
+# Computed attributes that follow the live remediation (unknown while it may still change).
+LIVE_FIELDS = (
+    "state", "trigger", "requested_by", "create_time", "start_time", "end_time", "update_time",
+    "error_message", "reviewed_by", "review_time", "review_comment", "instance_name",
+    "active_health_check_run_id", "passive_health_check_event_id", "linked_alerts",
+)
+CHANGING_FIELDS = tuple(f for f in LIVE_FIELDS if f not in ("trigger", "requested_by", "create_time", "instance_name")) + ("attempts",)
+
+
+def satisfied(state: str | None, wait_for: str) -> bool:
+    """Whether a remediation in ``state`` is as far along as ``wait_for`` asks."""
+    if wait_for == "none":
+        return True
+    if wait_for == "running":
+        return state == "RUNNING" or state in TERMINAL
+    return state in TERMINAL
+
+
+class RemediationResource(ResourceType):
+    name = "remediation"
+
+    @classmethod
+    def schema(cls):
+        return build_schema(
+            "A remediation of one GPU worker node: the declared intent \"this instance gets this repair\", "
+            "carried out once by a Together remediation. Destroying it cancels a remediation that has not "
+            "started and forgets a finished one.",
+            [
+                required("cluster_id", String(), FIELD["cluster_id"] + " Changing it forces a new remediation.", force_new=True),
+                required("instance_id", String(), FIELD["instance_id"] + " Changing it forces a new remediation.", force_new=True),
+                optional(
+                    "mode",
+                    String(),
+                    FIELD["mode"] + " Exactly one of `mode` and `escalation`. Changing it forces a new remediation.",
+                    force_new=True,
+                ),
+                optional(
+                    "escalation",
+                    List(String()),
+                    "An escalation ladder of modes, least disruptive first: each mode runs only if the previous one "
+                    "ended FAILED. Exactly one of `mode` and `escalation`. Changing it forces a new remediation.",
+                    force_new=True,
+                ),
+                optional("reason", String(), FIELD["reason"] + " Changing it forces a new remediation.", force_new=True),
+                optional(
+                    "triggers",
+                    Map(String()),
+                    "Arbitrary values; changing any of them runs the same remediation again (a new remediation).",
+                    force_new=True,
+                ),
+                optional_computed(
+                    "remediation_id",
+                    String(),
+                    "Idempotency key (a UUID) sent with the create: the remediation's id. When unset, the provider "
+                    "derives it from the intent, so a retried or re-run apply never starts a second remediation. "
+                    "Setting it forces a new remediation when it changes.",
+                    force_new=True,
+                ),
+                optional_computed(
+                    "wait_for",
+                    String(),
+                    "How far the apply waits: `terminal` (default: until the remediation ends), `running` (until it "
+                    "starts) or `none` (returns once created). Changing it never replaces the remediation.",
+                    default="terminal",
+                ),
+                optional_computed(
+                    "rerun_on_failure",
+                    Bool(),
+                    "When the remediation ended FAILED or CANCELLED, plan a new attempt (a replacement) and say why. "
+                    "Default false: a failed remediation stays as it is.",
+                    default=False,
+                ),
+                computed("id", String(), "The remediation's id (a UUID), the same as `remediation_id`."),
+                *[computed(name, ALERT_OBJECT_LIST if name == "linked_alerts" else String(), FIELD[name]) for name in LIVE_FIELDS],
+                computed(
+                    "attempts",
+                    List(ATTEMPT_OBJECT),
+                    "The remediations this resource ran, in order: one for a `mode`, one per step taken for an `escalation`.",
+                ),
+            ],
+            [timeouts_block(**DEFAULT_TIMEOUTS)],
+        )
+
+    # ---- validation -----------------------------------------------------------------------
+
+    def validate_config(self, check: Validator) -> None:
+        check.non_empty("cluster_id", "instance_id")
+        check.exactly_one_of(["mode", "escalation"])
+        check.one_of(["mode"], MODES)
+        ladder = check.value(["escalation"])
+        if is_known(ladder):
+            if not ladder:
+                check.error(["escalation"], "escalation must not be empty", "List at least one mode, least disruptive first.")
+            for index, mode in enumerate(ladder):
+                check.one_of(["escalation", (index,)], MODES)
+            if len(set(ladder)) != len(ladder):
+                check.error(["escalation"], "escalation repeats a mode", "Each mode may appear once in the ladder.")
+        check.one_of(["wait_for"], WAIT_FOR)
+        check.uuid(["remediation_id"])
+        for operation in DEFAULT_TIMEOUTS:
+            check.duration(["timeouts", operation])
+
+    # ---- plan -----------------------------------------------------------------------------
+
+    def plan(self, call: PlanCall) -> None:
+        planned, config = call.planned, call.config
+        # Optional+computed arguments removed from the configuration go back to their defaults.
+        if config.get("wait_for") is None:
+            planned["wait_for"] = "terminal"
+        if config.get("rerun_on_failure") is None:
+            planned["rerun_on_failure"] = False
+
+        if call.prior is None:
+            chosen = planned.get("remediation_id")
+            planned["id"] = chosen if is_known(chosen) else Unknown
+            return
+
+        prior = call.prior
+        live_state = prior.get("state")
+        if not call.requires_replace and planned.get("rerun_on_failure") is True and live_state in RERUN_STATES:
+            call.requires_replace.append("state")
+            planned["state"] = Unknown
+            because = f": {prior.get('error_message')}" if prior.get("error_message") else ""
+            call.warn(
+                f"Remediation {prior.get('id')} ended {live_state}; rerun_on_failure plans a new attempt",
+                f"The remediation of {prior.get('cluster_id')}/{prior.get('instance_id')} ended {live_state}{because}. "
+                "Because rerun_on_failure = true, this plan replaces it with a new remediation.",
+            )
+            return
+        if call.requires_replace:
+            return
+        if not satisfied(live_state, planned.get("wait_for") or "terminal"):
+            # Still on its way: the update waits for it, so these may change.
+            for name in CHANGING_FIELDS:
+                planned[name] = Unknown
+
+    # ---- apply ----------------------------------------------------------------------------
+
+    def create(self, call: ApplyCall) -> State | None:
+        from provider_shim.framework.identity import attempt_id, intent_base_id
+
+        session = call.session
+        planned = dict(call.planned or {})
+        cluster_id, instance_id = planned["cluster_id"], planned["instance_id"]
+        ladder = list(planned.get("escalation") or [planned["mode"]])
+        timeout = _timeout(planned, "create")
+        chosen = planned.get("remediation_id")
+        if is_known(chosen):
+            base, attempt = chosen, 0  # a fixed id names one remediation: never a new attempt
+        else:
+            base = intent_base_id(cluster_id, instance_id, ladder, planned.get("reason"), planned.get("triggers"))
+            attempt = session.forgotten.next_attempt(base)
+
+        with session.rollout_slot(cluster_id) as started:
+            if not started:
+                raise ProviderError("Stopped before the remediation was created", "Terraform asked the provider to stop.")
+            step, remediation = 0, None
+            adopted = self._adopt(session, cluster_id, instance_id, base, attempt, len(ladder))
+            if adopted is not None:
+                attempt, step, remediation = adopted
+                log.info("adopting remediation %s on %s/%s (%s): it already exists", remediation.id, cluster_id, instance_id, _state(remediation))
+            attempts: list[Any] = self._earlier_steps(session, cluster_id, instance_id, base, attempt, step)
+            while True:
+                if remediation is None:
+                    remediation = session.client.create_remediation(
+                        cluster_id, instance_id, ladder[step], planned.get("reason"), remediation_id=attempt_id(base, attempt, step)
+                    )
+                    log.info("created remediation %s on %s/%s (%s, %s)", remediation.id, cluster_id, instance_id, ladder[step], remediation.state)
+                last_step = step == len(ladder) - 1
+                remediation, outcome = self._wait(call, remediation, planned["wait_for"] if last_step else "terminal", timeout)
+                attempts.append(remediation)
+                if outcome == "done" and _state(remediation) == "FAILED" and not last_step:
+                    log.info("remediation %s failed; escalating to %s", remediation.id, ladder[step + 1])
+                    step, remediation = step + 1, None
+                    continue
+                break
+
+        state = self._state_from(planned, remediation, attempts)
+        self._report_outcome(call, remediation, outcome, timeout, "creating")
+        return state
+
+    def update(self, call: ApplyCall) -> State | None:
+        planned = dict(call.planned or {})
+        prior = call.prior or {}
+        state = {**prior, **{k: v for k, v in planned.items() if v is not Unknown}}
+        if satisfied(prior.get("state"), planned.get("wait_for") or "terminal"):
+            return state
+        session = call.session
+        current = session.lookups.fetch(prior["cluster_id"], prior["instance_id"], prior["id"])
+        if current is None:
+            raise ProviderError(f"Remediation {prior['id']} no longer exists", "It was deleted outside of Terraform; run terraform apply again to recreate it.")
+        timeout = _timeout(planned, "create")
+        current, outcome = self._wait(call, current, planned["wait_for"], timeout)
+        result = self._state_from(state, current, _attempt_models(prior.get("attempts")), replace_last=True)
+        self._report_outcome(call, current, outcome, timeout, "waiting for")
+        return result
+
+    def delete(self, call: ApplyCall) -> None:
+        prior = call.prior or {}
+        session = call.session
+        cluster_id, instance_id, remediation_id = prior["cluster_id"], prior["instance_id"], prior.get("id")
+        if remediation_id:
+            current = session.lookups.fetch(cluster_id, instance_id, remediation_id)
+            if current is not None and _state(current) in CANCELLABLE:
+                current = self._cancel(session, current)
+            if current is not None and _state(current) not in TERMINAL:
+                timeout = _timeout(prior, "delete")
+                current, outcome = self._wait(call, current, "terminal", timeout)
+                if outcome != "done":
+                    why = "Terraform asked the provider to stop" if outcome == "stopped" else f"the delete timeout ({format_duration(timeout)}) passed"
+                    raise ProviderError(
+                        f"Remediation {remediation_id} is still {_state(current)}",
+                        f"A running remediation cannot be cancelled; destroy waited for it to end, but {why}. It stays in state.",
+                    )
+            log.info("removed remediation %s from state (%s)", remediation_id, _state(current) if current else "gone")
+        self._remember_forgotten(session, prior)
+
+    def import_state(self, call: Call, import_id: str) -> State | None:
+        from provider_shim.framework.import_id import parse_import_id
+
+        try:
+            cluster_id, instance_id, remediation_id = parse_import_id(import_id, ("cluster", "instance", "remediation"))
+        except ValueError as exc:
+            raise ProviderError("Invalid import id", str(exc)) from None
+        remediation = call.session.lookups.fetch(cluster_id, instance_id, remediation_id)
+        if remediation is None:
+            raise ProviderError(
+                "Cannot import a remediation that does not exist",
+                f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.",
+            )
+        from provider_shim.framework.convert import remediation_values
+
+        values = remediation_values(remediation)
+        base = {
+            "cluster_id": cluster_id,
+            "instance_id": instance_id,
+            "mode": values["mode"],
+            "reason": values["reason"],
+            "remediation_id": remediation_id,
+            "wait_for": "terminal",
+            "rerun_on_failure": False,
+        }
+        return self._state_from(base, remediation, [remediation])
+
+    def read(self, call: ReadCall) -> State | None:
+        state = call.state
+        remediation = call.session.lookups.remediation(state["cluster_id"], state["instance_id"], state["id"])
+        if remediation is None:
+            log.info("remediation %s no longer exists: removing it from state", state["id"])
+            return None
+        return self._state_from(state, remediation, _attempt_models(state.get("attempts")), replace_last=True)
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _adopt(self, session, cluster_id, instance_id, base, attempt, steps):
+        """The latest existing remediation of this intent from ``attempt`` on, if any.
+
+        A create finding its own id already there is an apply that was cut short after the POST:
+        adopt that remediation instead of starting another.
+        """
+        from provider_shim.framework.identity import MAX_ATTEMPTS_SEARCHED, attempt_id
+
+        known = session.lookups.cluster_remediations(cluster_id)
+        latest = None
+        for a in range(attempt, attempt + MAX_ATTEMPTS_SEARCHED):
+            found_in_attempt = False
+            for s in range(steps):
+                rid = attempt_id(base, a, s)
+                if rid in known and known[rid].instance_id == instance_id:
+                    latest, found_in_attempt = (a, s, rid), True
+            if not found_in_attempt and a > attempt:
+                break
+        if latest is None:
+            return None
+        fresh = session.lookups.fetch(cluster_id, instance_id, latest[2])
+        return (latest[0], latest[1], fresh) if fresh is not None else None
+
+    def _earlier_steps(self, session, cluster_id, instance_id, base, attempt, step) -> list:
+        from provider_shim.framework.identity import attempt_id
+
+        earlier = []
+        for s in range(step):
+            found = session.lookups.fetch(cluster_id, instance_id, attempt_id(base, attempt, s))
+            if found is not None:
+                earlier.append(found)
+        return earlier
+
+    def _wait(self, call: Call, remediation, wait_for: str, timeout: float):
+        from provider_shim.framework.waiting import wait_until
+
+        session = call.session
+        cluster_id, instance_id, rid = remediation.cluster_id, remediation.instance_id, remediation.id
+
+        def poll():
+            fresh = session.lookups.fetch(cluster_id, instance_id, rid)
+            if fresh is None:
+                raise ProviderError(f"Remediation {rid} disappeared while the provider waited for it")
+            return fresh
+
+        result = wait_until(
+            poll,
+            lambda r: satisfied(_state(r), wait_for),
+            first=remediation,
+            stopping=session.stopping,
+            timeout=timeout,
+            poll_interval=session.settings.poll_interval,
+            describe=lambda r: f"remediation {r.id} on {r.cluster_id}/{r.instance_id}: {_state(r)}",
+        )
+        return result.value, result.outcome
+
+    def _cancel(self, session, remediation):
+        from together_api.errors import FailedPreconditionError, NotFoundError
+
+        try:
+            cancelled = session.client.cancel_remediation(remediation.cluster_id, remediation.instance_id, remediation.id)
+            log.info("cancelled remediation %s", remediation.id)
+            return cancelled
+        except NotFoundError:
+            return None
+        except FailedPreconditionError:
+            # It moved on (started or ended) between the read and the cancel: look again.
+            return session.lookups.fetch(remediation.cluster_id, remediation.instance_id, remediation.id)
+
+    def _remember_forgotten(self, session, prior: State) -> None:
+        """Tell this launch's creates that this attempt is gone, so a replacement takes the next one."""
+        from provider_shim.framework.identity import intent_base_id, locate
+
+        if is_known(prior.get("remediation_id")) and prior.get("remediation_id") and not _derived(prior):
+            return
+        ladder = list(prior.get("escalation") or [prior.get("mode")])
+        base = intent_base_id(prior["cluster_id"], prior["instance_id"], ladder, prior.get("reason"), prior.get("triggers"))
+        for rid in [prior.get("id")] + [a.get("id") for a in prior.get("attempts") or []]:
+            where = locate(base, rid, len(ladder)) if rid else None
+            if where is not None:
+                session.forgotten.record(base, where[0])
+
+    def _state_from(self, base: State, remediation, attempts: list, replace_last: bool = False) -> State:
+        from provider_shim.framework.convert import attempt_value, remediation_values
+
+        values = remediation_values(remediation)
+        state = dict(base)
+        for name in LIVE_FIELDS:
+            state[name] = values[name]
+        state["id"] = remediation.id
+        state["remediation_id"] = state.get("remediation_id") if is_known(state.get("remediation_id")) else None
+        if not state.get("remediation_id"):
+            state["remediation_id"] = remediation.id
+        entries = [a if isinstance(a, dict) else attempt_value(a) for a in attempts]
+        current = attempt_value(remediation)
+        if replace_last and entries and entries[-1]["id"] == remediation.id:
+            entries[-1] = current
+        elif not entries or entries[-1]["id"] != remediation.id:
+            entries.append(current)
+        state["attempts"] = entries
+        return state
+
+    def _report_outcome(self, call: Call, remediation, outcome: str, timeout: float, doing: str) -> None:
+        state = _state(remediation)
+        where = f"{remediation.cluster_id}/{remediation.instance_id}"
+        if outcome == "stopped":
+            call.warn(
+                f"Stopped waiting for remediation {remediation.id} ({state})",
+                f"Terraform asked the provider to stop. The remediation of {where} is kept in state; "
+                "the next plan shows where it got to.",
+            )
+        elif outcome == "timeout":
+            call.error(
+                f"Timed out {doing} remediation {remediation.id}",
+                f"The remediation of {where} is still {state} after {format_duration(timeout)} "
+                "(timeouts.create). It is kept in state.",
+            )
+        elif state == "FAILED":
+            call.error(
+                f"Remediation {remediation.id} of {where} failed",
+                remediation.error_message or "The API gave no error message.",
+            )
+        elif state in ("CANCELLED", "AUTO_RESOLVED"):
+            call.warn(
+                f"Remediation {remediation.id} of {where} ended {state}",
+                "It did not repair the instance. Set rerun_on_failure = true to run it again when it is cancelled.",
+            )
+
+
+
+def _state(remediation) -> str | None:
+    from together_api.models import enum_value
+
+    return enum_value(remediation.state) if remediation is not None else None
+
+
+def _timeout(values: State, operation: str) -> float:
+    timeouts = values.get("timeouts") or {}
+    return parse_duration(timeouts.get(operation) or DEFAULT_TIMEOUTS[operation])
+
+
+def _attempt_models(entries: Any) -> list:
+    return [dict(e) for e in entries or []]
+
+
+def _derived(prior: State) -> bool:
+    """Whether the prior remediation_id was derived by the provider (not set by the user)."""
+    from provider_shim.framework.identity import intent_base_id, locate
+
+    ladder = list(prior.get("escalation") or [prior.get("mode")])
+    base = intent_base_id(prior["cluster_id"], prior["instance_id"], ladder, prior.get("reason"), prior.get("triggers"))
+    return locate(base, prior.get("remediation_id"), len(ladder)) is not None
+
+
+RESOURCE_TYPE = RemediationResource
