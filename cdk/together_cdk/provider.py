@@ -1,0 +1,111 @@
+"""The `together` provider block (source `together-remediation/together`)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from ._cdk import cdk
+from ._element import SynthesizedAttributes, create_in_node
+from ._values import Checker, drop_unset, is_unresolved
+
+PROVIDER_SOURCE = "together-remediation/together"
+PROVIDER_VERSION_CONSTRAINT = "~> 0.1"
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class TogetherProvider(SynthesizedAttributes, cdk.TerraformProvider):
+    """Configures the Together remediation provider for the resources and data sources of a stack.
+
+    Every prop is optional: the provider reads `TOGETHER_API_KEY` and `TOGETHER_BASE_URL` from the
+    environment of `terraform`, which keeps the key out of the synthesized configuration.
+
+    :param scope: the stack (or construct) the provider belongs to.
+    :param id: the construct id.
+    :param api_key: API key (sensitive). Prefer the `TOGETHER_API_KEY` environment variable or a
+        sensitive `TerraformVariable`: a literal string is written into `cdk.tf.json`.
+    :param base_url: API base URL. Default `https://api.together.xyz/v1` (or `TOGETHER_BASE_URL`);
+        must be https unless the host is loopback (the simulator).
+    :param request_timeout: time-out of one API request, a duration such as `"30s"` (default `"30s"`).
+    :param max_retries: retries of a request that failed for a transient reason (default 6).
+    :param poll_interval: first interval between polls of a remediation (default `"2s"`).
+    :param max_in_flight_per_cluster: most remediations the provider keeps active at once per
+        cluster (default: no limit).
+    :param alias: the provider's alias, to configure more than one (e.g. two accounts).
+    """
+
+    _attribute_kinds = {
+        "api_key": "string",
+        "base_url": "string",
+        "request_timeout": "string",
+        "max_retries": "number",
+        "poll_interval": "string",
+        "max_in_flight_per_cluster": "number",
+    }
+
+    def __init__(
+        self,
+        scope: Any,
+        id: str,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        request_timeout: str | None = None,
+        max_retries: int | None = None,
+        poll_interval: str | None = None,
+        max_in_flight_per_cluster: int | None = None,
+        alias: str | None = None,
+    ) -> None:
+        check = Checker(scope, id)
+        self._alias = check.string("alias", alias)
+        self._attributes = drop_unset(
+            {
+                "api_key": check.string("api_key", api_key),
+                "base_url": _base_url(check, base_url),
+                "request_timeout": check.duration("request_timeout", request_timeout),
+                "max_retries": check.integer("max_retries", max_retries, minimum=0),
+                "poll_interval": check.duration("poll_interval", poll_interval),
+                "max_in_flight_per_cluster": check.integer(
+                    "max_in_flight_per_cluster", max_in_flight_per_cluster, minimum=1
+                ),
+            }
+        )
+        create_in_node(self, scope, id, _provider_config())
+
+    @property
+    def alias(self) -> str | None:
+        """The provider's alias, or None for the default provider."""
+        return self._alias
+
+    @alias.setter
+    def alias(self, value: str | None) -> None:
+        self._alias = value
+
+
+_CONFIG: list[Any] = []
+
+
+def _provider_config() -> Any:
+    if not _CONFIG:
+        _CONFIG.append(
+            cdk.TerraformProviderConfig(
+                terraform_resource_type="together",
+                terraform_provider_source=PROVIDER_SOURCE,
+                terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(
+                    provider_name="together", provider_version_constraint=PROVIDER_VERSION_CONSTRAINT
+                ),
+            )
+        )
+    return _CONFIG[0]
+
+
+def _base_url(check: Checker, value: Any) -> Any:
+    value = check.string("base_url", value)
+    if value is None or is_unresolved(value):
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        check.fail("base_url", f"must be an http(s) URL such as https://api.together.xyz/v1; got {value!r}")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
+        check.fail("base_url", f"must use https unless the host is loopback; got {value!r}")
+    return value
