@@ -1,0 +1,127 @@
+"""Reviews of real plans: terraform plans against the simulator through the provider, and the
+review of ``terraform show -json`` is compared with the expected Markdown in ``expected/``."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.review.terraform_workspace import Workspace, provider_environment
+from together_remediation.review import review_plan_file
+
+pytestmark = pytest.mark.e2e
+
+EXPECTED = Path(__file__).parent / "expected"
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")
+CLUSTER = "cluster-training"
+
+
+def normalised(text: str) -> str:
+    """Ids and times differ on every run; everything else must match exactly."""
+    return TIMESTAMP.sub("<time>", UUID.sub("<uuid>", text))
+
+
+def assert_matches_expected(text: str, name: str) -> None:
+    """Compare with ``expected/NAME``; REVIEW_UPDATE_EXPECTED=1 rewrites it (then read the diff)."""
+    path = EXPECTED / name
+    if os.environ.get("REVIEW_UPDATE_EXPECTED") == "1":
+        path.write_text(normalised(text))
+    assert normalised(text) == path.read_text()
+
+
+@pytest.fixture(scope="module")
+def provider_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("provider")
+
+
+@pytest.fixture
+def workspace(tmp_path, provider_dir, simulator) -> Workspace:
+    return Workspace(tmp_path / "work", provider_environment(provider_dir, simulator.base_url, simulator.api_key))
+
+
+def remediation(instance: str, **arguments) -> dict:
+    return {"cluster_id": CLUSTER, "instance_id": instance, **arguments}
+
+
+def run_cli(workspace: Workspace, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "together_remediation.cli", "plan", "review", *args],
+        cwd=workspace.directory, env=workspace.env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_create_plan_review(workspace):
+    workspace.configure(
+        {
+            "together_remediation": {
+                "gpu05": remediation("inst-training-05", mode="REMEDIATION_MODE_HOST_AWARE", reason="NVLink down"),
+                "gpu07": remediation(
+                    "inst-training-07",
+                    escalation=["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_VM_ONLY"],
+                    reason="Xid 79 | again",
+                ),
+            }
+        }
+    )
+    plan = workspace.plan_json()
+    assert_matches_expected(review_plan_file(str(plan)).text, "create.md")
+
+    # the saved plan file itself, shown through terraform for the user, gives the same review
+    from_saved = run_cli(workspace, "tfplan")
+    assert from_saved.returncode == 0, from_saved.stderr
+    assert normalised(from_saved.stdout) == (EXPECTED / "create.md").read_text()
+
+
+def test_replace_after_drift_and_destroy_of_pending_is_a_cancel(workspace, simulator):
+    resources = {
+        "together_remediation": {
+            "gpu07": remediation(
+                "inst-training-07",
+                escalation=["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_VM_ONLY"],
+                reason="Xid 79",
+                rerun_on_failure=True,
+            ),
+        }
+    }
+    workspace.configure(resources).apply()
+    simulator.set_lifecycle({}, default=(600, 600))  # the next remediation stays PENDING
+    resources["together_remediation"]["gpu09"] = remediation(
+        "inst-training-09", mode="REMEDIATION_MODE_VM_ONLY", reason="slow", wait_for="none"
+    )
+    workspace.configure(resources).apply()
+
+    state = workspace.run("show", "-json").stdout
+    gpu07_id = re.search(r'"address":"together_remediation.gpu07".*?"id":"([0-9a-f-]{36})"', state).group(1)
+    simulator.force_state(gpu07_id, "FAILED", "VM did not come back")  # out of band
+    del resources["together_remediation"]["gpu09"]  # removed from the configuration: destroyed
+
+    plan = workspace.configure(resources).plan_json()
+    assert_matches_expected(review_plan_file(str(plan)).text, "replace_after_drift.md")
+
+
+def test_gate_on_a_real_plan(workspace, tmp_path):
+    workspace.configure(
+        {
+            "together_remediation": {
+                "gpu11": remediation("inst-training-11", mode="REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT"),
+                "gpu12": remediation("inst-training-12", mode="REMEDIATION_MODE_REBOOT_VM", reason="ECC"),
+            }
+        }
+    )
+    plan = workspace.plan_json()
+    policy = Path(__file__).resolve().parents[2] / "examples" / "ci" / "remediation-policy.toml"
+    refused = run_cli(workspace, str(plan), "--policy", str(policy))
+    assert refused.returncode == 1
+    assert "- `allow_evict_without_replacement`: EVICT\\_WITHOUT\\_REPLACEMENT removes the node" in refused.stdout
+    assert "- `require_reason`: no reason given: `together_remediation.gpu11`" in refused.stdout
+    lenient = tmp_path / "lenient.yaml"
+    lenient.write_text("allow_evict_without_replacement: true\nmax_remediations_per_plan: 2\n")
+    passed = run_cli(workspace, str(plan), "--policy", str(lenient), "--format", "json")
+    assert passed.returncode == 0, passed.stderr
+    assert '"passed": true' in passed.stdout
