@@ -10,7 +10,7 @@ from typing import Any
 from constructs import Construct
 
 from ._cdk import cdk
-from ._values import Checker, PropError, is_unresolved
+from ._values import Checker, PropError, is_unresolved, timeouts_block
 from .data_cluster import DataTogetherCluster
 from .enums import RemediationMode
 from .remediation import Remediation, RemediationTimeouts
@@ -96,6 +96,13 @@ class RollingRemediation(Construct):
             check.fail("mode", "set at most one of mode and escalation")
         if mode is None and escalation is None:
             mode = DEFAULT_MODE
+        # Every prop the remediations share is checked here, so a bad one names this construct.
+        mode = check.enum("mode", mode, RemediationMode)
+        escalation = check.enum_list("escalation", escalation, RemediationMode, min_items=1)
+        reason = check.string("reason", reason)
+        triggers = check.string_map("triggers", triggers)
+        rerun_on_failure = check.boolean("rerun_on_failure", rerun_on_failure)
+        timeouts = timeouts_block(check, timeouts, ("create", "delete"))
         max_in_flight = check.integer("max_in_flight", max_in_flight, minimum=1)
         share = check.share("max_unavailable_share", max_unavailable_share)
         check.integer("cluster_node_count", cluster_node_count, minimum=1)
