@@ -1,11 +1,13 @@
-"""Shared state in PostgreSQL: two CI runners apply one configuration at the same moment.
+"""Shared state in PostgreSQL: two CI runners apply one configuration of remediations at the
+same moment, against the simulator.
 
 Terraform's ``pg`` backend takes an advisory lock for the whole apply. One runner gets it; the
 other waits (``-lock-timeout``) and then finds nothing left to do, or fails cleanly when it may
-not wait. No object is lost or created twice.
+not wait. No remediation is lost or created twice.
 
 To make the overlap certain rather than likely, the first resource of the configuration holds
-the lock: its provisioner marks that it is running and waits until the test releases it.
+the lock: its provisioner marks that it is running and waits until the test releases it; the
+remediations depend on it.
 """
 
 from __future__ import annotations
@@ -19,13 +21,21 @@ from pathlib import Path
 import pytest
 
 from tests.review.postgres_server import PostgresServer, postgres_missing_reason
+from tests.review.terraform_workspace import provider_environment
+from together_api.client import TogetherClient
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(postgres_missing_reason() is not None, reason=postgres_missing_reason() or ""),
 ]
 
-DECLARED = ["alpha", "beta", "gamma"]
+CLUSTER = "cluster-training"
+DECLARED = {  # resource name -> instance
+    "gpu04": "inst-training-04",
+    "gpu06": "inst-training-06",
+    "gpu08": "inst-training-08",
+}
+CREATE_ROUTE = "POST /v1/compute/clusters/{cluster_id}/instances/{instance_id}/remediations"
 COMMAND_TIMEOUT = 180
 
 
@@ -46,32 +56,36 @@ def _hold_script(signal_dir: Path) -> str:
 
 def _configuration(signal_dir: Path) -> dict:
     return {
-        "terraform": {"backend": {"pg": {}}},  # conn_str comes from PG_CONN_STR, never the files
+        "terraform": {
+            "backend": {"pg": {"conn_str": ""}},  # empty: read from PG_CONN_STR, never the files
+            "required_providers": {"together": {"source": "together-remediation/together"}},
+        },
+        "provider": {"together": {}},  # key and URL from TOGETHER_API_KEY / TOGETHER_BASE_URL
         "resource": {
             "terraform_data": {
                 "hold_lock": {
                     "provisioner": [
                         {"local-exec": {"command": _hold_script(signal_dir), "interpreter": ["/bin/sh", "-c"]}}
                     ]
-                },
-                **{
-                    name: {"input": name, "depends_on": ["terraform_data.hold_lock"]}
-                    for name in DECLARED
-                },
-            }
+                }
+            },
+            "together_remediation": {
+                name: {
+                    "cluster_id": CLUSTER,
+                    "instance_id": instance,
+                    "mode": "REMEDIATION_MODE_REBOOT_VM",
+                    "reason": "shared-state test",
+                    "depends_on": ["terraform_data.hold_lock"],
+                }
+                for name, instance in DECLARED.items()
+            },
         },
     }
 
 
-def _environment(tmp_path: Path, conn_str: str, schema: str) -> dict[str, str]:
-    cli_config = tmp_path / "terraformrc"
-    cli_config.write_text("")  # no provider installation settings needed: builtin resources only
+def _environment(tmp_path: Path, simulator, conn_str: str, schema: str) -> dict[str, str]:
     return {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(cli_config),
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-        "CHECKPOINT_DISABLE": "1",
+        **provider_environment(tmp_path / "provider", simulator.base_url, simulator.api_key),
         "PG_CONN_STR": conn_str,
         "PG_SCHEMA_NAME": schema,
     }
@@ -112,10 +126,10 @@ def _wait_for(path: Path, processes: list[subprocess.Popen]) -> None:
         time.sleep(0.1)
 
 
-def test_concurrent_applies_one_waits_one_fails_cleanly_nothing_lost_or_doubled(postgres, tmp_path):
+def test_concurrent_applies_one_waits_one_fails_cleanly_nothing_lost_or_doubled(postgres, simulator, tmp_path):
     signal_dir = tmp_path / "signals"
     signal_dir.mkdir()
-    env = _environment(tmp_path, postgres.conn_str(), "team_state_lock")
+    env = _environment(tmp_path, simulator, postgres.conn_str(), "team_state_lock")
     runner_a = _runner(tmp_path, "runner-a", signal_dir, env)
     runner_b = _runner(tmp_path, "runner-b", signal_dir, env)
     impatient = _runner(tmp_path, "runner-c", signal_dir, env)
@@ -147,5 +161,11 @@ def test_concurrent_applies_one_waits_one_fails_cleanly_nothing_lost_or_doubled(
     assert len(created) == 1 and len(waited) == 1, outputs  # the second applied after the first, on its state
 
     listed = _terraform(impatient, env, "state", "list").stdout.split()
-    assert sorted(listed) == sorted(["terraform_data.hold_lock"] + [f"terraform_data.{n}" for n in DECLARED])
+    assert sorted(listed) == sorted(["terraform_data.hold_lock"] + [f"together_remediation.{n}" for n in DECLARED])
     assert postgres.sql("select name from team_state_lock.states").split() == ["default"]
+
+    # the simulator holds exactly the declared remediations: one each, created by one POST each
+    with TogetherClient(simulator.api_key, simulator.base_url) as client:
+        manual = [r for r in client.iter_remediations(CLUSTER) if r.trigger == "REMEDIATION_TRIGGER_MANUAL"]
+    assert sorted(r.instance_id for r in manual) == sorted(DECLARED.values())
+    assert simulator.stats()["requests_by_route"].get(CREATE_ROUTE) == len(DECLARED)
