@@ -19,7 +19,7 @@ from together_api.models import Remediation
 
 log = logging.getLogger("provider_shim.lookups")
 
-LIST_PAGE_SIZE = 100
+LIST_PAGE_SIZE = 500  # the API's maximum page size
 MAX_LIST_PAGES = 20
 
 
