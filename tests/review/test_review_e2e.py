@@ -76,6 +76,11 @@ def test_create_plan_review(workspace):
     from_saved = run_cli(workspace, "tfplan")
     assert from_saved.returncode == 0, from_saved.stderr
     assert normalised(from_saved.stdout) == (EXPECTED / "create.md").read_text()
+    # and from Python, run from elsewhere (as the demo does)
+    in_python = review_plan_file(
+        str(workspace.directory / "tfplan"), workdir=str(workspace.directory), env=workspace.env
+    )
+    assert normalised(in_python.text) == (EXPECTED / "create.md").read_text()
 
 
 def test_replace_after_drift_and_destroy_of_pending_is_a_cancel(workspace, simulator):

@@ -144,3 +144,44 @@ def test_empty_plan_says_so():
     plan = {"format_version": "1.2", "terraform_version": "1.11.4", "planned_values": {"root_module": {}}}
     markdown = render_markdown(_review(plan))
     assert "No remediation changes." in markdown
+
+
+def test_unknown_instance_shows_where_it_comes_from(mixed_plan):
+    review = _review(mixed_plan)
+    new_node = _change(review, "together_remediation.new_node")
+    assert new_node.instance_source == 'module.inference.instance_ids["gpu-03"]'
+    assert new_node.node_name is UNKNOWN  # a module output's key is not a node name
+
+
+def test_node_name_read_from_the_configuration_lookup_key(mixed_plan):
+    config = mixed_plan["configuration"]["root_module"]["resources"][-1]
+    config["expressions"]["instance_id"]["references"] = [
+        'data.together_cluster.inference.instance_id_by_node_name["gpu-03"]',
+        "data.together_cluster.inference.instance_id_by_node_name",
+        "data.together_cluster.inference",
+    ]
+    new_node = _change(_review(mixed_plan), "together_remediation.new_node")
+    assert new_node.instance_id is UNKNOWN and new_node.node_name == "gpu-03"
+
+
+def test_in_place_update_is_a_rerun_only_when_a_new_attempt_starts(mixed_plan):
+    replace = mixed_plan["resource_changes"][3]
+    replace["change"]["actions"] = ["update"]
+    replace["change"]["after"] = dict(replace["change"]["before"], wait_for="none")
+    replace["change"]["after_unknown"] = {}
+    change = _change(_review(mixed_plan), "together_remediation.gpu05")
+    assert change.action == Action.UPDATE and change.why == "settings only: wait_for"
+    assert not change.runs_remediation
+
+    replace["change"]["after_unknown"] = {"id": True, "state": True, "attempts": True}
+    change = _change(_review(mixed_plan), "together_remediation.gpu05")
+    assert change.action == Action.RERUN and change.runs_remediation
+    assert change.why == "FAILED outside Terraform"
+
+
+def test_review_destroy_only_forgets(mixed_plan):
+    approve = mixed_plan["resource_changes"][5]
+    approve["change"]["actions"] = ["delete"]
+    approve["change"]["before"], approve["change"]["after"] = approve["change"]["after"], None
+    change = _change(_review(mixed_plan), approve["address"])
+    assert change.action == Action.FORGET and not change.runs_remediation

@@ -9,6 +9,7 @@ Public functions:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from together_remediation.review.build import build_review
@@ -39,12 +40,19 @@ def review_plan_file(
     output_format: str = "markdown",
     policy_path: str | None = None,
     terraform: str = "terraform",
+    workdir: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> ReviewResult:
-    """Review the plan at ``path``; raises ReviewInputError for a malformed plan or policy."""
+    """Review the plan at ``path``; raises ReviewInputError for a malformed plan or policy.
+
+    ``path`` is plan JSON or a saved plan file; a saved plan is shown with ``terraform show
+    -json`` run in ``workdir`` (default: the current directory) with ``env`` (default: this
+    process's environment).
+    """
     if output_format not in FORMATS:
         raise ReviewInputError(f"format {output_format!r}: use one of {', '.join(FORMATS)}")
     policy = load_policy(policy_path) if policy_path else None  # a bad policy fails before any work
-    review = build_review(load_plan(path, terraform=terraform))
+    review = build_review(load_plan(path, terraform=terraform, workdir=workdir, env=env))
     violations = check_policy(review, policy) if policy is not None else None
     render = render_markdown if output_format == "markdown" else render_json
     return ReviewResult(text=render(review, violations), review=review, violations=violations)

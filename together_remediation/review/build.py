@@ -8,6 +8,7 @@ comes from).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from together_remediation.review.model import (
     RemediationChange,
     Review,
 )
-from together_remediation.review.plan_document import PlanDocument, ResourceChange
+from together_remediation.review.plan_document import ConfigResource, PlanDocument, ResourceChange
 from together_remediation.review.values import UNKNOWN, is_known, resolve
 
 REMEDIATION = "together_remediation"
@@ -32,6 +33,8 @@ REMEDIATIONS_DATA = "together_remediations"
 CANCELLABLE_STATES = ("PENDING", "PENDING_APPROVAL")
 ENDED_BADLY = ("FAILED", "CANCELLED")
 CARRIED_OVER = ("linked_alerts", "instance_name")
+MODULE_STEP = re.compile(r"module\.([^.\[]+)(?:\[[^\]]*\])?")
+NODE_NAME_KEY = re.compile(r'instance_id_by_node_name\["([^"]+)"\]')
 
 ACTION_REASONS = {
     "replace_because_tainted": "the object is tainted",
@@ -154,7 +157,7 @@ def build_review(plan: PlanDocument) -> Review:
             cluster_for(drift.cluster_id).drift.append(drift)
 
     for entry in plan.resource_changes:
-        change = _change(entry, facts, drift_by_address.get(entry.address))
+        change = _change(entry, facts, drift_by_address.get(entry.address), _config_resource(plan, entry))
         if change is not None:
             cluster_for(change.cluster_id).changes.append(change)
 
@@ -183,7 +186,9 @@ def _drift(entry: ResourceChange, facts: _PlanFacts) -> Drift | None:
     )
 
 
-def _change(entry: ResourceChange, facts: _PlanFacts, drift: Drift | None) -> RemediationChange | None:
+def _change(
+    entry: ResourceChange, facts: _PlanFacts, drift: Drift | None, config: ConfigResource | None
+) -> RemediationChange | None:
     if entry.mode != "managed" or entry.type not in (REMEDIATION, REVIEW):
         return None
     actions = entry.change.actions
@@ -213,15 +218,21 @@ def _change(entry: ResourceChange, facts: _PlanFacts, drift: Drift | None) -> Re
 
     cluster_id = pick("cluster_id")
     instance_id = pick("instance_id")
+    instance_source = _reference(config, "instance_id") if instance_id is UNKNOWN else None
     node_name = facts.node_name(cluster_id, instance_id)
     if node_name is None:
         instance_name = pick("instance_name")
         node_name = instance_name if instance_name is not None else UNKNOWN
+    if node_name is UNKNOWN and instance_source:
+        # instance_id = data.together_cluster.X.instance_id_by_node_name["gpu-03"] names the node
+        named = NODE_NAME_KEY.search(instance_source)
+        node_name = named.group(1) if named else UNKNOWN
     return RemediationChange(
         address=entry.address,
         action=action,
         cluster_id=cluster_id,
         instance_id=instance_id,
+        instance_source=instance_source,
         node_name=node_name,
         mode=mode_plan(pick("mode"), pick("escalation")),
         reason=pick("reason"),
@@ -231,6 +242,31 @@ def _change(entry: ResourceChange, facts: _PlanFacts, drift: Drift | None) -> Re
         why=why,
         comment=current.get("comment") if entry.type == REVIEW else None,
     )
+
+
+def _config_resource(plan: PlanDocument, entry: ResourceChange) -> ConfigResource | None:
+    """The configuration block of a resource change (shared by every instance of a count/for_each)."""
+    if plan.configuration is None:
+        return None
+    module = plan.configuration.root_module
+    for name in MODULE_STEP.findall(entry.module_address or ""):
+        call = module.module_calls.get(name)
+        if call is None:
+            return None
+        module = call.module
+    for resource in module.resources:
+        if (resource.mode, resource.type, resource.name) == (entry.mode, entry.type, entry.name):
+            return resource
+    return None
+
+
+def _reference(config: ConfigResource | None, attribute: str) -> str | None:
+    """The most precise reference an argument's expression makes, e.g. ``data.x.y["k"]``."""
+    if config is None:
+        return None
+    expression = config.expressions.get(attribute)
+    references = expression.get("references") if isinstance(expression, dict) else None
+    return references[0] if references else None
 
 
 def _remediation_action(

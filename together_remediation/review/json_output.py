@@ -68,6 +68,7 @@ def _change(change: RemediationChange) -> dict[str, Any]:
         "runs_remediation": change.runs_remediation,
         "why": change.why,
         "instance_id": _value(change.instance_id),
+        "instance_id_from": change.instance_source,
         "node_name": _value(change.node_name),
         "remediation_id": _value(change.remediation_id),
         "state_before": _value(change.state_before),

@@ -131,7 +131,7 @@ def _row(change: RemediationChange) -> str:
     cells = [
         action,
         text(change.node_name, "unknown"),
-        code(change.instance_id),
+        _instance(change),
         mode,
         disruption,
         reason,
@@ -139,6 +139,12 @@ def _row(change: RemediationChange) -> str:
         code(change.address),
     ]
     return "| " + " | ".join(cells) + " |"
+
+
+def _instance(change: RemediationChange) -> str:
+    if is_marker(change.instance_id) and change.instance_source:
+        return f"{change.instance_id}: from {code(change.instance_source)}"
+    return code(change.instance_id)
 
 
 def _alerts(alerts: Any) -> str:

@@ -67,6 +67,7 @@ class RemediationChange:
     reason: Value
     alerts: list[Alert] | Value
     remediation_id: Value
+    instance_source: str | None = None  # where an instance id known only after apply comes from
     state_before: Value = None
     why: str | None = None  # why Terraform plans this action (replacement cause, drift)
     comment: Value = None  # the review comment of an approval or rejection

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,20 @@ from together_remediation.review.plan_document import PlanDocument
 SAVED_PLAN_MAGIC = b"PK"  # a saved plan file is a zip archive
 
 
-def load_plan(path: str, terraform: str = "terraform") -> PlanDocument:
-    """The plan at ``path`` (``-`` for standard input), validated."""
+def load_plan(
+    path: str,
+    terraform: str = "terraform",
+    workdir: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> PlanDocument:
+    """The plan at ``path`` (``-`` for standard input), validated.
+
+    A saved plan file is shown through ``terraform show -json`` in ``workdir`` (default: the
+    current directory), which must be the initialised directory the plan was made in.
+    """
     raw = sys.stdin.buffer.read() if path == "-" else _read_bytes(path)
     if raw.startswith(SAVED_PLAN_MAGIC):
-        raw = _show_saved_plan(path, terraform)
+        raw = _show_saved_plan(path, terraform, workdir, env)
     try:
         data = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -59,13 +69,15 @@ def _read_bytes(path: str) -> bytes:
         raise ReviewInputError(f"plan {path}: cannot read it: {exc.strerror}") from None
 
 
-def _show_saved_plan(path: str, terraform: str) -> bytes:
-    """Run ``terraform show -json`` on a saved plan, in the current (initialised) directory."""
+def _show_saved_plan(path: str, terraform: str, workdir: str | None, env: Mapping[str, str] | None) -> bytes:
+    """Run ``terraform show -json`` on a saved plan, in the (initialised) working directory."""
     if path == "-":
         raise ReviewInputError("plan -: a saved plan file must be given by path, not on standard input")
     try:
         result = subprocess.run(
-            [terraform, "show", "-json", "-no-color", path],
+            [terraform, "show", "-json", "-no-color", str(Path(path).resolve())],
+            cwd=workdir,
+            env=dict(env) if env is not None else None,
             capture_output=True,
             check=False,
         )
