@@ -3,6 +3,7 @@ review of ``terraform show -json`` is compared with the expected Markdown in ``e
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.review.terraform_workspace import Workspace, provider_environment
+from tests.support.terraform_fixtures import REQUIRED_PROVIDERS, Workspace
 from together_remediation.review import review_plan_file
 
 pytestmark = pytest.mark.e2e
@@ -35,14 +36,25 @@ def assert_matches_expected(text: str, name: str) -> None:
     assert normalised(text) == path.read_text()
 
 
-@pytest.fixture(scope="module")
-def provider_dir(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("provider")
-
-
 @pytest.fixture
-def workspace(tmp_path, provider_dir, simulator) -> Workspace:
-    return Workspace(tmp_path / "work", provider_environment(provider_dir, simulator.base_url, simulator.api_key))
+def workspace(terraform_workspace, simulator) -> Workspace:
+    workspace = terraform_workspace(simulator)
+    workspace.write(REQUIRED_PROVIDERS + 'provider "together" {}\n', "providers.tf")
+    workspace.init()
+    return workspace
+
+
+def configure(workspace: Workspace, remediations: dict) -> None:
+    workspace.write_json({"resource": {"together_remediation": remediations}})
+
+
+def plan_file(workspace: Workspace) -> Path:
+    """`terraform plan -out=tfplan` and `terraform show -json tfplan > plan.json`, as CI does."""
+    document = workspace.plan_json()
+    del document["_stdout"]
+    path = workspace.directory / "plan.json"
+    path.write_text(json.dumps(document))
+    return path
 
 
 def remediation(instance: str, **arguments) -> dict:
@@ -57,19 +69,18 @@ def run_cli(workspace: Workspace, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_create_plan_review(workspace):
-    workspace.configure(
+    configure(
+        workspace,
         {
-            "together_remediation": {
-                "gpu05": remediation("inst-training-05", mode="REMEDIATION_MODE_HOST_AWARE", reason="NVLink down"),
-                "gpu07": remediation(
-                    "inst-training-07",
-                    escalation=["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_VM_ONLY"],
-                    reason="Xid 79 | again",
-                ),
-            }
-        }
+            "gpu05": remediation("inst-training-05", mode="REMEDIATION_MODE_HOST_AWARE", reason="NVLink down"),
+            "gpu07": remediation(
+                "inst-training-07",
+                escalation=["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_VM_ONLY"],
+                reason="Xid 79 | again",
+            ),
+        },
     )
-    plan = workspace.plan_json()
+    plan = plan_file(workspace)
     assert_matches_expected(review_plan_file(str(plan)).text, "create.md")
 
     # the saved plan file itself, shown through terraform for the user, gives the same review
@@ -84,42 +95,39 @@ def test_create_plan_review(workspace):
 
 
 def test_replace_after_drift_and_destroy_of_pending_is_a_cancel(workspace, simulator):
-    resources = {
-        "together_remediation": {
-            "gpu07": remediation(
-                "inst-training-07",
-                escalation=["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_VM_ONLY"],
-                reason="Xid 79",
-                rerun_on_failure=True,
-            ),
-        }
+    remediations = {
+        "gpu07": remediation(
+            "inst-training-07",
+            escalation=["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_VM_ONLY"],
+            reason="Xid 79",
+            rerun_on_failure=True,
+        ),
     }
-    workspace.configure(resources).apply()
+    configure(workspace, remediations)
+    workspace.apply()
     simulator.set_lifecycle({}, default=(600, 600))  # the next remediation stays PENDING
-    resources["together_remediation"]["gpu09"] = remediation(
-        "inst-training-09", mode="REMEDIATION_MODE_VM_ONLY", reason="slow", wait_for="none"
-    )
-    workspace.configure(resources).apply()
+    remediations["gpu09"] = remediation("inst-training-09", mode="REMEDIATION_MODE_VM_ONLY", reason="slow", wait_for="none")
+    configure(workspace, remediations)
+    workspace.apply()
 
-    state = workspace.run("show", "-json").stdout
-    gpu07_id = re.search(r'"address":"together_remediation.gpu07".*?"id":"([0-9a-f-]{36})"', state).group(1)
+    gpu07_id = workspace.resource("together_remediation.gpu07")["id"]
     simulator.force_state(gpu07_id, "FAILED", "VM did not come back")  # out of band
-    del resources["together_remediation"]["gpu09"]  # removed from the configuration: destroyed
+    del remediations["gpu09"]  # removed from the configuration: destroyed
+    configure(workspace, remediations)
 
-    plan = workspace.configure(resources).plan_json()
+    plan = plan_file(workspace)
     assert_matches_expected(review_plan_file(str(plan)).text, "replace_after_drift.md")
 
 
 def test_gate_on_a_real_plan(workspace, tmp_path):
-    workspace.configure(
+    configure(
+        workspace,
         {
-            "together_remediation": {
-                "gpu11": remediation("inst-training-11", mode="REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT"),
-                "gpu12": remediation("inst-training-12", mode="REMEDIATION_MODE_REBOOT_VM", reason="ECC"),
-            }
-        }
+            "gpu11": remediation("inst-training-11", mode="REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT"),
+            "gpu12": remediation("inst-training-12", mode="REMEDIATION_MODE_REBOOT_VM", reason="ECC"),
+        },
     )
-    plan = workspace.plan_json()
+    plan = plan_file(workspace)
     policy = Path(__file__).resolve().parents[2] / "examples" / "ci" / "remediation-policy.toml"
     refused = run_cli(workspace, str(plan), "--policy", str(policy))
     assert refused.returncode == 1

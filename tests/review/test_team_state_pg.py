@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from tests.review.postgres_server import PostgresServer, postgres_missing_reason
-from tests.review.terraform_workspace import provider_environment
 from together_api.client import TogetherClient
 
 pytestmark = [
@@ -83,12 +82,9 @@ def _configuration(signal_dir: Path) -> dict:
     }
 
 
-def _environment(tmp_path: Path, simulator, conn_str: str, schema: str) -> dict[str, str]:
-    return {
-        **provider_environment(tmp_path / "provider", simulator.base_url, simulator.api_key),
-        "PG_CONN_STR": conn_str,
-        "PG_SCHEMA_NAME": schema,
-    }
+def _environment(terraform_workspace, simulator, conn_str: str, schema: str) -> dict[str, str]:
+    """The shared harness's environment (provider CLI config, simulator URL and key) plus pg's."""
+    return {**terraform_workspace(simulator).env, "PG_CONN_STR": conn_str, "PG_SCHEMA_NAME": schema}
 
 
 def _runner(tmp_path: Path, name: str, signal_dir: Path, env: dict[str, str]) -> Path:
@@ -126,10 +122,12 @@ def _wait_for(path: Path, processes: list[subprocess.Popen]) -> None:
         time.sleep(0.1)
 
 
-def test_concurrent_applies_one_waits_one_fails_cleanly_nothing_lost_or_doubled(postgres, simulator, tmp_path):
+def test_concurrent_applies_one_waits_one_fails_cleanly_nothing_lost_or_doubled(
+    postgres, simulator, terraform_workspace, tmp_path
+):
     signal_dir = tmp_path / "signals"
     signal_dir.mkdir()
-    env = _environment(tmp_path, simulator, postgres.conn_str(), "team_state_lock")
+    env = _environment(terraform_workspace, simulator, postgres.conn_str(), "team_state_lock")
     runner_a = _runner(tmp_path, "runner-a", signal_dir, env)
     runner_b = _runner(tmp_path, "runner-b", signal_dir, env)
     impatient = _runner(tmp_path, "runner-c", signal_dir, env)
