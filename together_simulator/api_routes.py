@@ -36,16 +36,26 @@ async def read_json(request: Request, *, required: bool) -> Any:
 def comment_of(body: Any) -> str | None:
     if not isinstance(body, dict):
         raise invalid("the request body must be a JSON object")
-    comment = body.get("comment")
-    if comment is not None and not isinstance(comment, str):
+    comment = body.get("comment", "")
+    if not isinstance(comment, str):
         raise invalid("comment must be a string")
-    return comment
+    return comment or None
 
 
 async def create(request: Request, service: Service) -> Any:
     p = request.path_params
     body = await read_json(request, required=True)
-    return service.create(p["cluster_id"], p["instance_id"], body, request.query_params.get("remediation_id"))
+    # An empty query value is an unset field, as grpc-gateway reads proto3 strings.
+    chosen = single(request, "remediation_id") or None
+    return service.create(p["cluster_id"], p["instance_id"], body, chosen)
+
+
+def single(request: Request, *names: str) -> str | None:
+    """A non-repeated query parameter (camelCase or snake_case); repeating it is an error."""
+    values = [v for name in names for v in request.query_params.getlist(name)]
+    if len(values) > 1:
+        raise invalid(f"{names[0]} must be given at most once")
+    return values[0] if values else None
 
 
 async def list_remediations(request: Request, service: Service) -> Any:
@@ -56,9 +66,9 @@ async def list_remediations(request: Request, service: Service) -> Any:
         states=q.getlist("state"),
         modes=q.getlist("mode"),
         triggers=q.getlist("trigger"),
-        order_by=q.get("orderBy") or q.get("order_by"),
-        size=q.get("pageSize") or q.get("page_size"),
-        token=q.get("pageToken") or q.get("page_token"),
+        order_by=single(request, "orderBy", "order_by"),
+        size=single(request, "pageSize", "page_size"),
+        token=single(request, "pageToken", "page_token"),
     )
 
 
@@ -69,7 +79,8 @@ async def get(request: Request, service: Service) -> Any:
 
 async def approve(request: Request, service: Service) -> Any:
     p = request.path_params
-    comment = comment_of(await read_json(request, required=False))
+    # The spec makes approve's body required (``{}`` will do); reject's is optional.
+    comment = comment_of(await read_json(request, required=True))
     return service.approve(p["cluster_id"], p["instance_id"], p["remediation_id"], comment)
 
 

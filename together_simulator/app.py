@@ -38,14 +38,23 @@ class Simulator:
         self.service = Service(self.store, self.lifecycle, self.failures)
 
 
+def allowed_methods(router: Router, path: str) -> list[str]:
+    """Every method some route serves at ``path`` (a path can have one route per method)."""
+    methods: set[str] = set()
+    for route in router.routes:
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods - {"HEAD"})
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     """Unknown paths and methods answer an ``rpcStatus`` too, like grpc-gateway's router."""
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
         response = rpc_error_response(RpcCode.UNIMPLEMENTED, f"method {request.method} is not allowed here")
         response.status_code = 405
-        if exc.headers:
-            response.headers.update(exc.headers)
+        response.headers["Allow"] = ", ".join(allowed_methods(request.app.router, request.url.path))
         return response
     return rpc_error_response(RpcCode.NOT_FOUND, f"no such path: {request.url.path}")
 

@@ -40,7 +40,7 @@ def decode_token(token: str, fingerprint: str) -> int:
 
 
 def page_size(value: str | None) -> int:
-    if value is None or value == "":
+    if value is None:
         return DEFAULT_PAGE_SIZE
     try:
         size = int(value)

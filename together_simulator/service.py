@@ -552,8 +552,8 @@ def parse_create_body(body: Any) -> tuple[str, str | None]:
         raise invalid(f"mode is required: one of {', '.join(MODES)}")
     if not isinstance(mode, str) or mode not in MODES:
         raise invalid(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
-    reason = body.get("reason")
-    if reason is not None and not isinstance(reason, str):
+    reason = body.get("reason", "")
+    if not isinstance(reason, str):
         raise invalid("reason must be a string")
     return mode, reason or None
 
