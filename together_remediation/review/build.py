@@ -23,7 +23,7 @@ from together_remediation.review.model import (
     Review,
 )
 from together_remediation.review.plan_document import ConfigResource, PlanDocument, ResourceChange
-from together_remediation.review.values import UNKNOWN, is_known, resolve
+from together_remediation.review.values import UNKNOWN, is_known, is_marker, resolve
 
 REMEDIATION = "together_remediation"
 REVIEW = "together_remediation_review"
@@ -197,6 +197,8 @@ def _change(
     change = entry.change
     before = resolve(change.before, None, change.before_sensitive) or {}
     after = resolve(change.after, change.after_unknown, change.after_sensitive)
+    if is_marker(after):
+        after = {}  # the whole object known only after apply: every field reads as missing
     current = after if after is not None else before  # a delete has only "before"
     if entry.type == REMEDIATION:
         action, why = _remediation_action(actions, before, after, entry, drift)
@@ -228,7 +230,7 @@ def _change(
         named = NODE_NAME_KEY.search(instance_source)
         node_name = named.group(1) if named else UNKNOWN
     return RemediationChange(
-        address=entry.address,
+        address=entry.address if entry.deposed is None else f"{entry.address} (deposed {entry.deposed})",
         action=action,
         cluster_id=cluster_id,
         instance_id=instance_id,

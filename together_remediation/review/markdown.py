@@ -48,16 +48,19 @@ def render_markdown(review: Review, violations: list[Violation] | None = None) -
 
 def _headline(review: Review) -> str:
     runs = review.runs
-    if not review.changes and not any(c.drift for c in review.clusters):
+    drift = [d for cluster in review.clusters for d in cluster.drift]
+    if not review.changes and not drift:
         return "No remediation changes."
-    nodes = sum(cluster.touched_count for cluster in review.clusters)
-    cluster_count = sum(1 for cluster in review.clusters if cluster.runs)
-    parts = [
-        f"**{_plural(len(runs), 'remediation')} will run** on {_plural(nodes, 'node')} "
-        f"of {_plural(cluster_count, 'cluster')}"
-    ]
     if runs:
-        parts.append(f"highest disruption: **{disruption_text(review.highest_disruption)}**")
+        nodes = sum(cluster.touched_count for cluster in review.clusters)
+        cluster_count = sum(1 for cluster in review.clusters if cluster.runs)
+        parts = [
+            f"**{_plural(len(runs), 'remediation')} will run** on {_plural(nodes, 'node')} "
+            f"of {_plural(cluster_count, 'cluster')}",
+            f"highest disruption: **{disruption_text(review.highest_disruption)}**",
+        ]
+    else:
+        parts = ["No remediation will run"]
     others = [
         _plural(sum(cluster.count(action) for cluster in review.clusters), _ACTION_NOUNS[action])
         for action in (Action.REJECT, Action.CANCEL, Action.UPDATE, Action.FORGET)
@@ -65,6 +68,8 @@ def _headline(review: Review) -> str:
     ]
     if others:
         parts.append("also " + ", ".join(others))
+    if drift:
+        parts.append(f"{_plural(len(drift), 'remediation')} changed outside Terraform")
     return "; ".join(parts) + "."
 
 
