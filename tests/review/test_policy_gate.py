@@ -144,3 +144,19 @@ def test_violation_exits_1_and_lists_every_rule_with_addresses(capsys, tmp_path,
     assert "- `max_remediations_per_cluster`: cluster cluster-training: 4 remediations would run" in out
     assert "`together_remediation_review.reject_gpu04`" in out
     assert "max_remediations_per_cluster" in err and "require_rejection_comment" in err
+
+
+def test_approval_of_an_unseen_remediation_fails_closed(tmp_path, mixed_plan):
+    # without the together_remediations listing, the approved remediation's mode is not in the plan
+    resources = mixed_plan["prior_state"]["values"]["root_module"]["resources"]
+    mixed_plan["prior_state"]["values"]["root_module"]["resources"] = [
+        r for r in resources if r["type"] != "together_remediations"
+    ]
+    violations = _violations(mixed_plan, _policy(tmp_path, "require_reason = false\n"))
+    assert [(v.rule, v.addresses, v.message) for v in violations] == [
+        (
+            "allow_evict_without_replacement",
+            ["together_remediation_review.approve_gpu03"],
+            "mode is known only after apply or is sensitive: cannot verify",
+        )
+    ]
