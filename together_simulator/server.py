@@ -80,6 +80,7 @@ def serve(options: ServeOptions) -> int:
         access_log=False,
         lifespan="off",
         timeout_keep_alive=30,
+        timeout_graceful_shutdown=5,
         backlog=2048,
     )
     server = uvicorn.Server(config)
