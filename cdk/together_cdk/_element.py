@@ -1,8 +1,16 @@
 """What every Together resource, data source and provider construct shares.
 
-Attributes are checked and built into a Python dict when the construct is created, and handed to
-the CDK in one callback at synth (`_synthesize_attributes`), so a construct costs two round trips
-to Node whatever its number of attributes: the create and that callback.
+Every jsii call is a round trip to Node, so a construct checks its props and builds its
+attributes as a Python dict when it is created, and costs one call then: the create.
+
+At synth, the attributes reach the JSON through one `StackAttributes` element per stack, which
+emits the attributes of all of the stack's Together resources and data sources in one callback
+(deep-merged by the stack with each resource's own block: meta-arguments and metadata). The
+usual pattern, overriding `_synthesize_attributes` on each construct, costs two callbacks per
+construct (the CDK renders every element twice per synth) and measured 0.6 to 0.9 ms per
+remediation here; the stack element measures about 0.3 ms (see `bench/synth_bench.py`).
+HCL output renders each element apart, so it uses `_synthesize_hcl_attributes` on each
+construct, which the CDK calls only when synthesizing HCL.
 """
 
 from __future__ import annotations
@@ -35,12 +43,106 @@ def hcl_attributes(attributes: Mapping[str, Any], kinds: Mapping[str, str]) -> d
             hcl_type, storage = _HCL_KINDS[kind]
             rendered[name] = {"value": value, "isBlock": False, "type": hcl_type, "storageClassType": storage}
         else:
-            rendered[name] = value  # a raw Terraform value (e.g. a for_each expression)
+            rendered[name] = value  # a raw Terraform value
     return rendered
 
 
-class SynthesizedAttributes:
-    """Mixin (listed before the CDK base class, so jsii sees the overrides) that synthesizes `_attributes`."""
+class StackAttributes(cdk.TerraformElement):
+    """Emits, in one callback, the attributes of every Together resource and data source of a stack."""
+
+    NODE_ID = "TogetherAttributes"
+
+    def __init__(self, stack: Any) -> None:
+        super().__init__(stack, self.NODE_ID)
+        self._members: list[Any] = []
+
+    @classmethod
+    def of(cls, scope: Any) -> StackAttributes:
+        """The element of the stack `scope` belongs to, created with the stack's first member."""
+        # Remembered on the scope, so constructs that share a scope share one lookup.
+        found = getattr(scope, "_together_stack_attributes", None)
+        if found is None:
+            stack = cdk.TerraformStack.of(scope)
+            found = getattr(stack, "_together_stack_attributes", None)
+            if found is None:
+                found = cls(stack)
+                stack._together_stack_attributes = found
+            scope._together_stack_attributes = found
+        return found
+
+    def add(self, member: Any) -> None:
+        self._members.append(member)
+
+    def to_terraform(self) -> Any:
+        blocks: dict[str, dict[str, dict[str, Any]]] = {}
+        for member in self._members:
+            if member._moved:
+                continue  # a moved resource has no block of its own any more
+            by_type = blocks.setdefault(member._block_kind, {}).setdefault(member._terraform_type, {})
+            attributes = member._attributes
+            if member._runs_after:
+                attributes = {**attributes, "depends_on": [other._address() for other in member._runs_after]}
+            by_type[member._logical_id()] = attributes
+        return blocks
+
+
+class TogetherElement:
+    """Mixin (listed before the CDK base class, so jsii sees its overrides) for resources and data sources."""
+
+    _block_kind: ClassVar[str] = "resource"
+    _terraform_type: ClassVar[str]
+    _attribute_kinds: ClassVar[Mapping[str, str]] = {}
+    _attributes: dict[str, Any]
+    _moved: bool = False
+    _cached_logical_id: str | None = None
+    _runs_after: Sequence[TogetherElement] = ()
+
+    def _create(self, scope: Any, construct_id: str, config: Any) -> None:
+        """Creates the Node side of the construct and registers its attributes for synth."""
+        create_in_node(self, scope, construct_id, config)
+        StackAttributes.of(scope).add(self)
+
+    def _logical_id(self) -> str:
+        # The CDK fixes an element's logical id the first time it is read, so it can be kept.
+        if self._cached_logical_id is None:
+            self._cached_logical_id = self.friendly_unique_id
+        return self._cached_logical_id
+
+    def _address(self) -> str:
+        """The block's Terraform address, e.g. `together_remediation.reboot`."""
+        prefix = "data." if self._block_kind == "data" else ""
+        return f"{prefix}{self._terraform_type}.{self._logical_id()}"
+
+    def _run_after(self, others: Sequence[TogetherElement]) -> None:
+        """Adds `depends_on` on other Together elements of the same stack, without a call to Node."""
+        self._runs_after = list(others)
+
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        return hcl_attributes(self._attributes, self._attribute_kinds)
+
+
+class TogetherResource(TogetherElement):
+    """Mixin for resources: a moved resource leaves its old block."""
+
+    def move_to(self, move_target: str, index: Any = None) -> None:
+        """Moves this resource to the resource marked `move_target` (see the CDK's `move_to`)."""
+        self._moved = True
+        super().move_to(move_target, index)
+
+    def move_to_id(self, id: str) -> None:
+        """Moves this resource to the address `id` (see the CDK's `move_to_id`)."""
+        self._moved = True
+        super().move_to_id(id)
+
+
+class TogetherDataSource(TogetherElement):
+    """Mixin for data sources."""
+
+    _block_kind = "data"
+
+
+class ProviderAttributes:
+    """Mixin for the provider, whose block the CDK keeps in a list: it synthesizes its own attributes."""
 
     _attribute_kinds: ClassVar[Mapping[str, str]] = {}
     _attributes: dict[str, Any]
@@ -53,6 +155,7 @@ class SynthesizedAttributes:
 
 
 _PLAIN_CONFIGS: dict[str, Any] = {}
+_LAST_CONFIG: list[tuple[tuple[Any, ...], Any]] = []
 
 
 def element_config(
@@ -64,13 +167,20 @@ def element_config(
     for_each: Any = None,
     lifecycle: Any = None,
 ) -> Any:
-    """The CDK's resource config (type and meta-arguments); the plain one is built once per type."""
+    """The CDK's resource config (type and meta-arguments).
+
+    Building one runs the CDK's runtime type checks, so the plain config is built once per type
+    and a config is reused while the same meta-argument objects come in (e.g. one provider).
+    """
     if provider is None and depends_on is None and count is None and for_each is None and lifecycle is None:
         config = _PLAIN_CONFIGS.get(terraform_type)
         if config is None:
             config = _PLAIN_CONFIGS[terraform_type] = cdk.TerraformResourceConfig(terraform_resource_type=terraform_type)
         return config
-    return cdk.TerraformResourceConfig(
+    arguments = (terraform_type, provider, depends_on, count, for_each, lifecycle)
+    if _LAST_CONFIG and all(a is b for a, b in zip(_LAST_CONFIG[0][0], arguments)):
+        return _LAST_CONFIG[0][1]
+    config = cdk.TerraformResourceConfig(
         terraform_resource_type=terraform_type,
         provider=provider,
         depends_on=list(depends_on) if depends_on is not None else None,
@@ -78,6 +188,9 @@ def element_config(
         for_each=for_each,
         lifecycle=lifecycle,
     )
+    # Holding the arguments keeps their ids from being reused by other objects.
+    _LAST_CONFIG[:] = [(arguments, config)]
+    return config
 
 
 def create_in_node(construct: Any, scope: Any, construct_id: str, config: Any) -> None:

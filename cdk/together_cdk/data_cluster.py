@@ -6,14 +6,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._cdk import cdk
-from ._element import SynthesizedAttributes, create_in_node, element_config
+from ._element import TogetherDataSource, element_config
 from ._values import Checker, drop_unset
 from .references import GpuWorkerNodeListReference
 
 TERRAFORM_TYPE = "together_cluster"
 
 
-class DataTogetherCluster(SynthesizedAttributes, cdk.TerraformDataSource):
+class DataTogetherCluster(TogetherDataSource, cdk.TerraformDataSource):
     """Reads a GPU cluster: its name, status and GPU worker nodes (never its kubeconfig).
 
     :param scope: the stack (or construct) the data source belongs to.
@@ -26,6 +26,7 @@ class DataTogetherCluster(SynthesizedAttributes, cdk.TerraformDataSource):
     :param lifecycle: `TerraformResourceLifecycle` (e.g. postconditions on the node count).
     """
 
+    _terraform_type = TERRAFORM_TYPE
     _attribute_kinds = {"cluster_id": "string"}
 
     def __init__(
@@ -50,7 +51,7 @@ class DataTogetherCluster(SynthesizedAttributes, cdk.TerraformDataSource):
             for_each=for_each,
             lifecycle=lifecycle,
         )
-        create_in_node(self, scope, id, config)
+        self._create(scope, id, config)
 
     @property
     def id(self) -> str:

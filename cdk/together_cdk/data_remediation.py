@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._cdk import cdk
-from ._element import SynthesizedAttributes, create_in_node, element_config
+from ._element import TogetherDataSource, element_config
 from ._values import Checker, drop_unset
 from .references import AlertListReference
 
 TERRAFORM_TYPE = "together_remediation"
 
 
-class DataTogetherRemediation(SynthesizedAttributes, cdk.TerraformDataSource):
+class DataTogetherRemediation(TogetherDataSource, cdk.TerraformDataSource):
     """Reads one remediation, e.g. one raised by a health check, to review or report it.
 
     :param scope: the stack (or construct) the data source belongs to.
@@ -28,6 +28,7 @@ class DataTogetherRemediation(SynthesizedAttributes, cdk.TerraformDataSource):
     :param lifecycle: `TerraformResourceLifecycle` (e.g. postconditions).
     """
 
+    _terraform_type = TERRAFORM_TYPE
     _attribute_kinds = {"cluster_id": "string", "instance_id": "string", "remediation_id": "string"}
 
     def __init__(
@@ -60,7 +61,7 @@ class DataTogetherRemediation(SynthesizedAttributes, cdk.TerraformDataSource):
             for_each=for_each,
             lifecycle=lifecycle,
         )
-        create_in_node(self, scope, id, config)
+        self._create(scope, id, config)
 
     def _string(self, name: str) -> str:
         return self.get_string_attribute(name)

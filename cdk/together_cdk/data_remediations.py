@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._cdk import cdk
-from ._element import SynthesizedAttributes, create_in_node, element_config
+from ._element import TogetherDataSource, element_config
 from ._values import Checker, drop_unset
 from .enums import AlertSeverity, RemediationMode, RemediationState, RemediationTrigger
 from .references import RemediationListReference
@@ -14,7 +14,7 @@ from .references import RemediationListReference
 TERRAFORM_TYPE = "together_remediations"
 
 
-class DataTogetherRemediations(SynthesizedAttributes, cdk.TerraformDataSource):
+class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
     """Lists remediations at plan time, e.g. the automated ones waiting for approval.
 
     :param scope: the stack (or construct) the data source belongs to.
@@ -34,6 +34,7 @@ class DataTogetherRemediations(SynthesizedAttributes, cdk.TerraformDataSource):
     :param lifecycle: `TerraformResourceLifecycle` (e.g. postconditions).
     """
 
+    _terraform_type = TERRAFORM_TYPE
     _attribute_kinds = {
         "cluster_id": "string",
         "instance_id": "string",
@@ -85,7 +86,7 @@ class DataTogetherRemediations(SynthesizedAttributes, cdk.TerraformDataSource):
             for_each=for_each,
             lifecycle=lifecycle,
         )
-        create_in_node(self, scope, id, config)
+        self._create(scope, id, config)
 
     @property
     def remediations(self) -> RemediationListReference:

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ._cdk import cdk
-from ._element import SynthesizedAttributes, create_in_node
+from ._element import ProviderAttributes, create_in_node
 from ._values import Checker, drop_unset, is_unresolved
 
 PROVIDER_SOURCE = "together-remediation/together"
@@ -14,7 +14,7 @@ PROVIDER_VERSION_CONSTRAINT = "~> 0.1"
 _LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
-class TogetherProvider(SynthesizedAttributes, cdk.TerraformProvider):
+class TogetherProvider(ProviderAttributes, cdk.TerraformProvider):
     """Configures the Together remediation provider for the resources and data sources of a stack.
 
     Every prop is optional: the provider reads `TOGETHER_API_KEY` and `TOGETHER_BASE_URL` from the

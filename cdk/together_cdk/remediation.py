@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._cdk import cdk
-from ._element import SynthesizedAttributes, create_in_node, element_config
+from ._element import TogetherResource, element_config
 from ._values import Checker, drop_unset, timeouts_block
 from .enums import RemediationMode, WaitFor
 from .references import AlertListReference, AttemptListReference
@@ -27,7 +27,7 @@ class RemediationTimeouts:
     delete: str | None = None
 
 
-class Remediation(SynthesizedAttributes, cdk.TerraformResource):
+class Remediation(TogetherResource, cdk.TerraformResource):
     """Remediates one instance of a GPU cluster: reboot, replace or evict it.
 
     Creating the resource creates the remediation; `terraform apply` waits for it (see `wait_for`).
@@ -56,6 +56,7 @@ class Remediation(SynthesizedAttributes, cdk.TerraformResource):
     :param lifecycle: `TerraformResourceLifecycle` (e.g. `prevent_destroy`, preconditions).
     """
 
+    _terraform_type = TERRAFORM_TYPE
     _attribute_kinds = {
         "cluster_id": "string",
         "instance_id": "string",
@@ -115,7 +116,7 @@ class Remediation(SynthesizedAttributes, cdk.TerraformResource):
             for_each=for_each,
             lifecycle=lifecycle,
         )
-        create_in_node(self, scope, id, config)
+        self._create(scope, id, config)
 
     # Computed attributes: each is a token that Terraform resolves after apply.
 

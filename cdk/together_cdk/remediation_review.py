@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._cdk import cdk
-from ._element import SynthesizedAttributes, create_in_node, element_config
+from ._element import TogetherResource, element_config
 from ._values import Checker, drop_unset, timeouts_block
 from .enums import ReviewDecision, WaitFor
 from .references import AlertListReference
@@ -25,7 +25,7 @@ class RemediationReviewTimeouts:
     create: str | None = None
 
 
-class RemediationReview(SynthesizedAttributes, cdk.TerraformResource):
+class RemediationReview(TogetherResource, cdk.TerraformResource):
     """Approves or rejects a remediation in `PENDING_APPROVAL` (one Together's health checks raised).
 
     Every argument forces a new review; destroying the resource only forgets it (a decision
@@ -48,6 +48,7 @@ class RemediationReview(SynthesizedAttributes, cdk.TerraformResource):
     :param lifecycle: `TerraformResourceLifecycle`.
     """
 
+    _terraform_type = TERRAFORM_TYPE
     _attribute_kinds = {
         "cluster_id": "string",
         "instance_id": "string",
@@ -96,7 +97,7 @@ class RemediationReview(SynthesizedAttributes, cdk.TerraformResource):
             for_each=for_each,
             lifecycle=lifecycle,
         )
-        create_in_node(self, scope, id, config)
+        self._create(scope, id, config)
 
     @property
     def id(self) -> str:

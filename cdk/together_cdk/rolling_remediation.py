@@ -128,7 +128,7 @@ class RollingRemediation(Construct):
         self.batches: list[list[Remediation]] = []
         self.remediations: dict[str, Remediation] = {}
         width = len(str(math.ceil(len(keys) / max_in_flight)))
-        previous: Sequence[Any] | None = list(depends_on) if depends_on else None
+        previous: list[Remediation] = []
         for start in range(0, len(keys), max_in_flight):
             number = len(self.batches) + 1
             batch = []
@@ -145,9 +145,11 @@ class RollingRemediation(Construct):
                     rerun_on_failure=rerun_on_failure,
                     timeouts=timeouts,
                     provider=provider,
-                    depends_on=previous,
+                    depends_on=depends_on if number == 1 else None,
                     lifecycle=lifecycle,
                 )
+                # The order of the roll: the same depends_on, written at synth without calls to Node.
+                remediation._run_after(previous)
                 batch.append(remediation)
                 self.remediations[key] = remediation
             self.batches.append(batch)

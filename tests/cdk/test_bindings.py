@@ -206,3 +206,25 @@ def test_hcl_attributes_carry_the_schema_types(tc, stack):
     assert hcl["triggers"] == {"value": {"n": "1"}, "isBlock": False, "type": "map", "storageClassType": "stringMap"}
     assert hcl["rerun_on_failure"]["storageClassType"] == "boolean"
     assert hcl["timeouts"]["isBlock"] is True and hcl["timeouts"]["value"] == {"create": "5m"}
+
+
+def test_renamed_block_keeps_its_attributes(tc, stack):
+    remediation = tc.Remediation(stack, "r", cluster_id=CLUSTER, instance_id=INSTANCE, mode="REMEDIATION_MODE_REBOOT_VM")
+    remediation.override_logical_id("reboot_gpu_03")
+    tc.TerraformOutput(stack, "state", value=remediation.state)
+    document = synth_json(tc, stack)
+    resources = document["resource"]["together_remediation"]
+    assert list(resources) == ["reboot_gpu_03"]
+    assert resources["reboot_gpu_03"]["instance_id"] == INSTANCE
+    assert document["output"]["state"]["value"] == "${together_remediation.reboot_gpu_03.state}"
+
+
+def test_constructs_in_two_stacks_stay_apart(tc, tmp_path):
+    app = tc.App(outdir=str(tmp_path / "out"))
+    training, inference = tc.TerraformStack(app, "training"), tc.TerraformStack(app, "inference")
+    tc.Remediation(training, "r", cluster_id="cluster-training", instance_id="inst-training-01", mode="REMEDIATION_MODE_REBOOT_VM")
+    tc.DataTogetherCluster(inference, "c", cluster_id="cluster-inference")
+    assert synth_json(tc, training)["resource"]["together_remediation"]["r"]["cluster_id"] == "cluster-training"
+    assert "data" not in synth_json(tc, training)
+    assert synth_json(tc, inference)["data"]["together_cluster"]["c"] == {"cluster_id": "cluster-inference"}
+    assert "resource" not in synth_json(tc, inference)
