@@ -1,0 +1,99 @@
+"""``python -m bench``: every benchmark, each figure printed next to its target.
+
+    python -m bench                 the full run (about 10 minutes on 2 cores)
+    python -m bench --quick         a smoke run: small N, one run per side
+    python -m bench --only refresh,launch --sizes 1,50 --runs 3 --json figures.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+BENCHMARKS = ("launch", "refresh", "apply", "concurrency", "synth")
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    terraform = subprocess.run(["terraform", "version"], capture_output=True, text=True).stdout.splitlines()[:1]
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {terraform[0] if terraform else 'terraform ?'}"
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: small N, one run per side")
+    parser.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {','.join(BENCHMARKS)}")
+    parser.add_argument("--sizes", type=_sizes, help="refresh sizes N (default 1,50,300,1000; quick: 1,50)")
+    parser.add_argument("--runs", type=int, help="runs per side of each side-by-side figure (default 5; quick: 1)")
+    parser.add_argument("--apply-count", type=int, help="remediations per apply run (default 300; quick: 50)")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary workspaces")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    sizes = args.sizes or ([1, 50] if args.quick else [1, 50, 300, 1000])
+    runs = args.runs or (1 if args.quick else 5)
+    apply_count = args.apply_count or (50 if args.quick else 300)
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+    from bench.harness import Bench, Report
+
+    print(f"together-remediation benchmarks, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(f"machine: {_machine()}")
+    print(f"runs per side: {runs}{' (quick)' if args.quick else ''}\n", flush=True)
+    report = Report()
+    started = time.perf_counter()
+    bench = Bench(keep=args.keep)
+    try:
+        if "launch" in chosen:
+            from bench import launch
+
+            launch.run(bench, report, runs=5 if args.quick else 15)
+        if "refresh" in chosen:
+            from bench import refresh
+
+            refresh.run(bench, report, sizes, runs)
+        if "apply" in chosen:
+            from bench import apply
+
+            apply.run(bench, report, apply_count, runs=1 if args.quick else 3)
+        if "concurrency" in chosen:
+            from bench import concurrency
+
+            concurrency.run(bench, report)
+        if "synth" in chosen:
+            from bench import synth
+
+            if args.quick:
+                synth.run(report, count=100, repeat=1, cdk="cdktf")
+            else:
+                synth.run(report, count=1000, repeat=3, cdk="both")
+    finally:
+        bench.close()
+    print(report.summary())
+    print(f"  total time {time.perf_counter() - started:.0f} s")
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump({"machine": _machine(), "runs": runs, "figures": report.to_json()}, handle, indent=2)
+    return 1 if args.strict and any(f.met is False for f in report.figures) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

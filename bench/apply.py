@@ -1,0 +1,37 @@
+"""Apply of N new remediations (simulator lifecycle set to zero) against N new ``terraform_data``.
+
+Each provider run applies to a fresh cluster of N nodes from an empty state, so every run makes
+N real remediations (POST, then polls until SUCCEEDED, with the provider's default
+``wait_for = "terminal"``); each ``terraform_data`` run applies the same N declarations from an
+empty state. Timed: the whole ``terraform apply -auto-approve`` (plan included), alternating.
+"""
+
+from __future__ import annotations
+
+from bench.harness import BUILTIN, PROVIDER, Bench, Report, ratio_figure, remediations_config, side_by_side, terraform_data_config
+
+TARGET_RATIO = 1.5
+
+
+def run(bench: Bench, report: Report, count: int, runs: int) -> None:
+    provider = bench.workspace(f"apply-{count}-provider", uses_api=True)
+    builtin = bench.workspace(f"apply-{count}-terraform-data", uses_api=False)
+    cluster_id, instances = bench.new_cluster(count)
+    provider.write_json(remediations_config(cluster_id, instances))
+    builtin.write_json(terraform_data_config(cluster_id, instances))
+    provider.init()
+    builtin.init()
+
+    def provider_apply() -> float:
+        cluster, nodes = bench.new_cluster(count)  # untimed: a cluster with no history
+        provider.forget_state()
+        provider.write_json(remediations_config(cluster, nodes))
+        return provider.apply()
+
+    def builtin_apply() -> float:
+        builtin.forget_state()
+        return builtin.apply()
+
+    samples = side_by_side(runs, {PROVIDER: provider_apply, BUILTIN: builtin_apply})
+    created = bench.simulator.stats()["remediations_total"]
+    report.add(ratio_figure(f"apply N={count} vs terraform_data", samples, TARGET_RATIO, n=count, remediations_total=created))

@@ -1,0 +1,240 @@
+"""What every benchmark shares: the installed provider, terraform workspaces, the simulator,
+side-by-side timing (alternating runs, medians, ratios) and the printed figures.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROVIDER = "provider"
+BUILTIN = "terraform_data"
+MODE = "REMEDIATION_MODE_REBOOT_VM"
+REQUIRED_PROVIDERS = {"together": {"source": "together-remediation/together", "version": "0.1.0"}}
+
+
+# ---- figures ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One benchmark's result: a value, its target and whether the target is met."""
+
+    name: str
+    value: float
+    unit: str
+    target: str
+    met: bool | None  # None: informative, no target
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def line(self) -> str:
+        verdict = "" if self.met is None else ("  [met]" if self.met else "  [MISSED]")
+        value = f"{self.value:g}{self.unit}"
+        detail = f"  ({self.detail})" if self.detail else ""
+        return f"{self.name:<44} {value:>12}   target {self.target}{verdict}{detail}"
+
+
+class Report:
+    """Collects figures, prints each as it comes, and writes them as JSON on request."""
+
+    def __init__(self) -> None:
+        self.figures: list[Figure] = []
+
+    def add(self, figure: Figure) -> Figure:
+        self.figures.append(figure)
+        print(figure.line(), flush=True)
+        return figure
+
+    def summary(self) -> str:
+        lines = ["", "Summary (figure, target, verdict):"] + ["  " + f.line() for f in self.figures]
+        missed = [f.name for f in self.figures if f.met is False]
+        lines.append(f"  {len(self.figures)} figures, {len(missed)} target(s) missed" + (f": {', '.join(missed)}" if missed else ""))
+        return "\n".join(lines)
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [
+            {"name": f.name, "value": f.value, "unit": f.unit, "target": f.target, "met": f.met, "detail": f.detail, **f.extra}
+            for f in self.figures
+        ]
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def pages_needed(count: int, page_size: int) -> int:
+    return max(1, math.ceil(count / page_size))
+
+
+# ---- terraform -------------------------------------------------------------------------------
+
+
+class TerraformFailed(RuntimeError):
+    pass
+
+
+class Workspace:
+    """A terraform working directory with its own CLI config and environment."""
+
+    def __init__(self, directory: Path, env: dict[str, str]):
+        self.directory = directory
+        self.env = env
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def write_json(self, document: dict[str, Any]) -> None:
+        (self.directory / "main.tf.json").write_text(json.dumps(document, indent=1))
+
+    def run(self, *args: str, timeout: float = 900) -> float:
+        """Run ``terraform args``; the wall time in seconds. Raises on failure, with terraform's output."""
+        started = time.perf_counter()
+        completed = subprocess.run(
+            ["terraform", *args], cwd=self.directory, env=self.env, capture_output=True, text=True,
+            timeout=timeout, stdin=subprocess.DEVNULL,
+        )
+        elapsed = time.perf_counter() - started
+        if completed.returncode != 0:
+            raise TerraformFailed(f"terraform {' '.join(args)} in {self.directory} exited {completed.returncode}:\n{completed.stderr[-4000:]}\n{completed.stdout[-2000:]}")
+        return elapsed
+
+    def init(self) -> float:
+        return self.run("init", "-input=false", "-no-color")
+
+    def plan(self, *extra: str) -> float:
+        return self.run("plan", "-input=false", "-no-color", "-lock=false", *extra)
+
+    def apply(self, *extra: str) -> float:
+        return self.run("apply", "-input=false", "-no-color", "-auto-approve", "-lock=false", *extra)
+
+    def forget_state(self) -> None:
+        for name in ("terraform.tfstate", "terraform.tfstate.backup"):
+            (self.directory / name).unlink(missing_ok=True)
+
+
+class Bench:
+    """One benchmark session: a temp directory, the provider installed there, a simulator."""
+
+    def __init__(self, keep: bool = False) -> None:
+        if shutil.which("terraform") is None:
+            raise SystemExit("terraform is required on PATH")
+        self.root = Path(tempfile.mkdtemp(prefix="together-bench-"))
+        self.keep = keep
+        from provider_shim.install import install
+
+        self.installation = install(self.root / "provider")
+        self._simulator = None
+        self._workspaces = 0
+        self._clusters = 0
+
+    @property
+    def simulator(self):
+        if self._simulator is None:
+            from together_simulator.process import SimulatorProcess
+
+            self._simulator = SimulatorProcess(seed=None, durations="zero").start()
+        return self._simulator
+
+    def launcher(self) -> Path:
+        from provider_shim.install import EXECUTABLE
+
+        return next(self.installation.mirror.rglob(EXECUTABLE))
+
+    def env(self, **extra: str) -> dict[str, str]:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "TOGETHER_"))}
+        environment.update(
+            TF_CLI_CONFIG_FILE=str(self.installation.cli_config), TF_IN_AUTOMATION="1", TF_INPUT="0",
+            CHECKPOINT_DISABLE="1", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
+        )
+        environment.update(extra)
+        return environment
+
+    def workspace(self, label: str, uses_api: bool) -> Workspace:
+        self._workspaces += 1
+        extra = {"TOGETHER_BASE_URL": self.simulator.base_url, "TOGETHER_API_KEY": self.simulator.api_key} if uses_api else {}
+        return Workspace(self.root / f"{self._workspaces:02d}-{label}", self.env(**extra))
+
+    def new_cluster(self, nodes: int) -> tuple[str, list[str]]:
+        """A fresh simulator cluster of ``nodes`` GPU nodes: its id and instance ids."""
+        import httpx
+
+        self._clusters += 1
+        cluster_id = f"cluster-bench-{self._clusters}"
+        self.simulator.add_cluster(cluster_id, name=f"bench{self._clusters}", nodes=nodes)
+        response = httpx.get(
+            f"{self.simulator.base_url}/compute/clusters/{cluster_id}",
+            headers={"Authorization": f"Bearer {self.simulator.api_key}"}, timeout=30,
+        )
+        response.raise_for_status()
+        instances = [node["instance_id"] for node in response.json()["gpu_worker_nodes"]]
+        assert len(instances) == nodes, f"the simulator made {len(instances)} nodes, not {nodes}"
+        return cluster_id, instances
+
+    def close(self) -> None:
+        if self._simulator is not None:
+            self._simulator.stop()
+            self._simulator.cleanup()
+        if not self.keep:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+# ---- configurations --------------------------------------------------------------------------
+
+
+def remediations_config(cluster_id: str, instances: list[str], reason: str = "bench") -> dict[str, Any]:
+    """N ``together_remediation`` resources, one per instance (count over a list)."""
+    return {
+        "terraform": {"required_providers": REQUIRED_PROVIDERS},
+        "provider": {"together": {}},
+        "locals": {"instances": instances},
+        "resource": {"together_remediation": {"r": {
+            "count": len(instances), "cluster_id": cluster_id, "instance_id": "${local.instances[count.index]}",
+            "mode": MODE, "reason": reason,
+        }}},
+    }
+
+
+def terraform_data_config(cluster_id: str, instances: list[str], reason: str = "bench") -> dict[str, Any]:
+    """The same N declarations as builtin ``terraform_data`` (no provider at all): the floor."""
+    return {
+        "locals": {"instances": instances},
+        "resource": {"terraform_data": {"r": {
+            "count": len(instances),
+            "input": {"cluster_id": cluster_id, "instance_id": "${local.instances[count.index]}", "mode": MODE, "reason": reason},
+        }}},
+    }
+
+
+# ---- side by side ----------------------------------------------------------------------------
+
+
+def side_by_side(runs: int, measure: dict[str, Callable[[], float]]) -> dict[str, list[float]]:
+    """Run each side ``runs`` times, alternating which goes first, so drift hits both alike."""
+    samples: dict[str, list[float]] = {name: [] for name in measure}
+    names = list(measure)
+    for run in range(runs):
+        for name in names if run % 2 == 0 else reversed(names):
+            samples[name].append(measure[name]())
+    return samples
+
+
+def ratio_figure(name: str, samples: dict[str, list[float]], target_ratio: float | None, **extra: Any) -> Figure:
+    provider, builtin = median_ms(samples[PROVIDER]), median_ms(samples[BUILTIN])
+    ratio = provider / builtin
+    runs = len(samples[PROVIDER])
+    return Figure(
+        name=name, value=round(ratio, 2), unit="×",
+        target=f"≤ {target_ratio}×" if target_ratio is not None else "none (growth with N)",
+        met=(ratio <= target_ratio) if target_ratio is not None else None,
+        detail=f"provider {provider:.0f} ms, terraform_data {builtin:.0f} ms, medians of {runs}",
+        extra={"provider_ms": round(provider, 1), "terraform_data_ms": round(builtin, 1), "runs": runs, **extra},
+    )
