@@ -18,17 +18,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from together_simulator.seed import DEMO_REMEDIATION_ID
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+# The copy vendored in the repository, else shared/reference beside it.
+REFERENCE = next(
+    (path for path in (Path(__file__).resolve().parents[2] / "docs" / "reference",
+                       Path(__file__).resolve().parents[3] / "shared" / "reference")
+     if (path / "clusters-remediation-openapi.yaml").exists()),
+    Path("docs/reference"),
+)
 OLD_SPEC = REFERENCE / "clusters-remediation-openapi.yaml"
 NEW_PAGE = REFERENCE / "remediation-create.md"
 REMEDIATION = "/compute/clusters/{cluster_id}/instances/{instance_id}/remediations/{remediation_id}"
-
-pytestmark = pytest.mark.skipif(not OLD_SPEC.exists(), reason="shared/reference is not beside the repository")
 
 
 def newer_remediation_schemas() -> dict:
