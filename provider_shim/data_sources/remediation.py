@@ -1,0 +1,47 @@
+"""Data source ``together_remediation``: one remediation, by cluster, instance and id."""
+
+from __future__ import annotations
+
+from provider_shim.framework.base import Call, DataSourceType, ProviderError, State
+from provider_shim.framework.remediation_object import FIELDS, field_type
+from provider_shim.framework.schema import REMEDIATION_FIELD_DESCRIPTIONS as FIELD
+from provider_shim.framework.schema import String, build_schema, computed, required
+from provider_shim.framework.validation import Validator
+
+# The arguments that name the remediation; every other field of the API is computed.
+ARGUMENTS = ("cluster_id", "instance_id", "remediation_id")
+
+
+class RemediationDataSource(DataSourceType):
+    name = "remediation"
+
+    @classmethod
+    def schema(cls):
+        return build_schema(
+            "One remediation of a GPU worker node, with every field the API gives and its linked alerts.",
+            [
+                required("cluster_id", String(), FIELD["cluster_id"]),
+                required("instance_id", String(), FIELD["instance_id"]),
+                required("remediation_id", String(), "The remediation's id (a UUID)."),
+                *[computed(name, field_type(name), FIELD[name]) for name in FIELDS if name not in ARGUMENTS],
+            ],
+        )
+
+    def validate_config(self, check: Validator) -> None:
+        check.non_empty(*ARGUMENTS)
+        check.uuid(["remediation_id"])
+
+    def read(self, call: Call, config: State) -> State:
+        from provider_shim.framework.convert import remediation_values
+
+        cluster_id, instance_id, remediation_id = (config[name] for name in ARGUMENTS)
+        remediation = call.session.lookups.fetch(cluster_id, instance_id, remediation_id)
+        if remediation is None:
+            raise ProviderError(
+                "Remediation not found",
+                f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.",
+            )
+        return {**remediation_values(remediation), **config}
+
+
+DATA_SOURCE_TYPE = RemediationDataSource

@@ -1,0 +1,166 @@
+"""Data source ``together_remediations``: the remediations of a cluster (or one instance) that match filters.
+
+The API filters by state, mode and trigger; approval policies also need to select by the
+alerts that raised a remediation, which the API cannot filter by: ``alert_names`` and
+``min_severity`` are applied here, to the linked alerts. Every page of the listing is followed.
+"""
+
+from __future__ import annotations
+
+from provider_shim.framework.base import Call, DataSourceType, ProviderError, State
+from provider_shim.framework.remediation_object import (
+    ALERT_SEVERITIES,
+    ORDER_BY,
+    REMEDIATION_MODES,
+    REMEDIATION_OBJECT,
+    REMEDIATION_STATES,
+    REMEDIATION_TRIGGERS,
+)
+from provider_shim.framework.schema import List, String, build_schema, computed, optional, optional_computed, required
+from provider_shim.framework.validation import Validator, is_known
+
+EVERY_INSTANCE = "-"
+PAGE_SIZE = 500  # the API's largest page
+
+
+class RemediationsDataSource(DataSourceType):
+    name = "remediations"
+
+    @classmethod
+    def schema(cls):
+        return build_schema(
+            "The remediations of a GPU cluster, or of one of its instances, that match every filter given. "
+            "Use it to find the automated remediations waiting for approval and review them with "
+            "`together_remediation_review` (for example with `for_each`).",
+            [
+                required("cluster_id", String(), "The GPU cluster whose remediations are listed."),
+                optional_computed(
+                    "instance_id",
+                    String(),
+                    "Only the remediations of this instance. Default `-`: every instance of the cluster.",
+                ),
+                optional(
+                    "states",
+                    List(String()),
+                    "Only remediations in one of these states (`PENDING_APPROVAL`, `PENDING`, `RUNNING`, "
+                    "`SUCCEEDED`, `FAILED`, `CANCELLED`, `AUTO_RESOLVED`). Default: every state.",
+                ),
+                optional(
+                    "modes",
+                    List(String()),
+                    "Only remediations with one of these modes (`REMEDIATION_MODE_*`). Default: every mode.",
+                ),
+                optional(
+                    "trigger",
+                    String(),
+                    "Only remediations with this trigger: `REMEDIATION_TRIGGER_MANUAL` or `REMEDIATION_TRIGGER_AUTOMATED`.",
+                ),
+                optional(
+                    "order_by",
+                    String(),
+                    "Order of the list: `create_time` (default, oldest first), `create_time desc`, `update_time` "
+                    "or `update_time desc`.",
+                ),
+                optional(
+                    "alert_names",
+                    List(String()),
+                    "Only remediations with a linked alert of one of these names (such as `GPUXidError`). "
+                    "Combined with `min_severity`, one linked alert must match both. Remediations without "
+                    "linked alerts (manual ones) never match.",
+                ),
+                optional(
+                    "min_severity",
+                    String(),
+                    "Only remediations with a linked alert at least this severe: `PHC_SEVERITY_INFO`, "
+                    "`PHC_SEVERITY_WARNING` or `PHC_SEVERITY_CRITICAL`. Resolved alerts count too.",
+                ),
+                computed("id", String(), "`CLUSTER/INSTANCE` of the listing (`-` for every instance)."),
+                computed(
+                    "remediations",
+                    List(REMEDIATION_OBJECT),
+                    "The matching remediations, each with every field of the API's remediation and its "
+                    "`linked_alerts`.",
+                ),
+                computed("ids", List(String()), "The matching remediations' ids, in the same order."),
+            ],
+        )
+
+    def validate_config(self, check: Validator) -> None:
+        check.non_empty("cluster_id", "instance_id", "trigger", "order_by")
+        _each_one_of(check, "states", REMEDIATION_STATES)
+        _each_one_of(check, "modes", REMEDIATION_MODES)
+        check.one_of(["trigger"], REMEDIATION_TRIGGERS)
+        order_by = check.value(["order_by"])
+        if is_known(order_by) and " ".join(order_by.lower().split()) not in ORDER_BY:
+            check.error(["order_by"], "Unsupported value for order_by", f"{order_by!r} is not one of: {', '.join(ORDER_BY)}.")
+        check.one_of(["min_severity"], ALERT_SEVERITIES)
+        names = check.value(["alert_names"])
+        if is_known(names):
+            for index, name in enumerate(names):
+                if name is not None and not name.strip():
+                    check.error(["alert_names", (index,)], "alert_names must not hold an empty name")
+
+    def read(self, call: Call, config: State) -> State:
+        from together_api.errors import NotFoundError
+
+        cluster_id = config["cluster_id"]
+        instance_id = config.get("instance_id") or EVERY_INSTANCE
+        states = list(config.get("states") or [])
+        modes = list(config.get("modes") or [])
+        try:
+            found = list(
+                call.session.client.iter_remediations(
+                    cluster_id,
+                    instance_id,
+                    states=states or None,
+                    # The API takes one mode; several are filtered here.
+                    mode=modes[0] if len(modes) == 1 else None,
+                    trigger=config.get("trigger"),
+                    order_by=config.get("order_by"),
+                    page_size=PAGE_SIZE,
+                )
+            )
+        except NotFoundError as exc:
+            where = f"cluster {cluster_id}" if instance_id == EVERY_INSTANCE else f"instance {instance_id} of cluster {cluster_id}"
+            raise ProviderError(f"Cannot list the remediations of {where}", exc.api_message) from None
+
+        matching = [r for r in found if _matches(r, modes, config.get("alert_names"), config.get("min_severity"))]
+        from provider_shim.framework.convert import remediation_values
+
+        return {
+            **config,
+            "instance_id": instance_id,
+            "id": f"{cluster_id}/{instance_id}",
+            "remediations": [remediation_values(r) for r in matching],
+            "ids": [r.id for r in matching],
+        }
+
+
+def _each_one_of(check: Validator, name: str, allowed: tuple[str, ...]) -> None:
+    values = check.value([name])
+    if is_known(values):
+        for index in range(len(values)):
+            check.one_of([name, (index,)], allowed)
+
+
+def _matches(remediation, modes: list[str], alert_names: list[str] | None, min_severity: str | None) -> bool:
+    """Whether ``remediation`` passes the filters the API does not apply."""
+    from together_api.models import enum_value
+
+    if modes and enum_value(remediation.mode) not in modes:
+        return False
+    if not alert_names and not min_severity:
+        return True
+    return any(
+        (not alert_names or alert.alert_name in alert_names)
+        and (not min_severity or _rank(enum_value(alert.severity)) >= _rank(min_severity))
+        for alert in remediation.linked_alerts
+    )
+
+
+def _rank(severity: str | None) -> int:
+    """INFO < WARNING < CRITICAL; a severity this provider does not know ranks below them all."""
+    return ALERT_SEVERITIES.index(severity) if severity in ALERT_SEVERITIES else -1
+
+
+DATA_SOURCE_TYPE = RemediationsDataSource

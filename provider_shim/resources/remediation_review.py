@@ -1,0 +1,311 @@
+"""Resource ``together_remediation_review``: an approval or rejection of a remediation, as code.
+
+Automated remediations (raised by Together's health checks) wait in PENDING_APPROVAL until
+someone approves or rejects them. Creating this resource is that decision; a plan shows exactly
+which remediations will be approved or rejected. A review cannot be undone, so destroying the
+resource only removes it from state, and every argument forces a new review.
+
+A remediation that already carries the same decision (an apply cut short after the review, or
+a decision made elsewhere) is adopted without error; any other state is an error that names it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from tf.types import Unknown
+
+from provider_shim.framework.base import ApplyCall, Call, PlanCall, ProviderError, ReadCall, ResourceType, State
+from provider_shim.framework.durations import format_duration, parse_duration
+from provider_shim.framework.schema import (
+    ALERT_OBJECT,
+    REMEDIATION_FIELD_DESCRIPTIONS as FIELD,
+    List,
+    String,
+    build_schema,
+    computed,
+    optional,
+    optional_computed,
+    required,
+    timeouts_block,
+)
+from provider_shim.framework.validation import Validator, is_known
+
+log = logging.getLogger("provider_shim.remediation_review")
+
+DECISIONS = ("APPROVE", "REJECT")
+WAIT_FOR = ("none", "running", "terminal")
+TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED"})
+DEFAULT_TIMEOUTS = {"create": "30m"}
+
+# Computed attributes copied from the live remediation.
+LIVE_FIELDS = ("state", "reviewed_by", "review_time", "review_comment", "mode", "trigger", "linked_alerts")
+
+
+def satisfied(state: str | None, wait_for: str) -> bool:
+    """Whether a remediation in ``state`` is as far along as ``wait_for`` asks."""
+    if wait_for == "none":
+        return True
+    if wait_for == "running":
+        return state == "RUNNING" or state in TERMINAL
+    return state in TERMINAL
+
+
+def decision_of(remediation) -> str | None:
+    """The review decision a remediation carries: ``APPROVE``, ``REJECT`` or None (never reviewed).
+
+    A reject cancels the remediation at the moment of the review; a remediation cancelled later
+    (after an approval) ends after its review time, and one that started was approved.
+    """
+    from together_api.models import enum_value
+
+    if not (remediation.review_time or remediation.reviewed_by):
+        return None
+    rejected = (
+        enum_value(remediation.state) == "CANCELLED"
+        and not remediation.start_time
+        and (not remediation.end_time or remediation.end_time == remediation.review_time)
+    )
+    return "REJECT" if rejected else "APPROVE"
+
+
+class RemediationReviewResource(ResourceType):
+    name = "remediation_review"
+
+    @classmethod
+    def schema(cls):
+        return build_schema(
+            "Approves or rejects a remediation that waits in `PENDING_APPROVAL` (an automated remediation "
+            "raised by Together's health checks). A review cannot be undone: destroying this resource only "
+            "removes it from Terraform state and leaves the remediation as it is. If the remediation is no "
+            "longer waiting for approval, the apply fails and names its state, unless it already carries the "
+            "same decision, which is then adopted.",
+            [
+                required("cluster_id", String(), FIELD["cluster_id"] + " Changing it forces a new review.", force_new=True),
+                required(
+                    "instance_id", String(), "The instance of the remediation to review. Changing it forces a new review.", force_new=True
+                ),
+                required(
+                    "remediation_id",
+                    String(),
+                    "The id (a UUID) of the remediation to review, for example from the `together_remediations` data "
+                    "source. Changing it forces a new review.",
+                    force_new=True,
+                ),
+                required(
+                    "decision",
+                    String(),
+                    "`APPROVE` (the remediation moves to `PENDING` and runs) or `REJECT` (it ends `CANCELLED`). "
+                    "Changing it forces a new review, which fails once the remediation is no longer waiting for approval.",
+                    force_new=True,
+                ),
+                optional("comment", String(), "The review's comment, recorded by the API. Changing it forces a new review.", force_new=True),
+                optional_computed(
+                    "wait_for",
+                    String(),
+                    "How far the apply waits after approving: `none` (default: returns once reviewed), `running` "
+                    "(until the remediation starts) or `terminal` (until it ends; a FAILED remediation fails the "
+                    "apply). A rejected remediation ends at once. Changing it never makes a new review.",
+                    default="none",
+                ),
+                computed("id", String(), "The reviewed remediation's id (the same as `remediation_id`)."),
+                computed("state", String(), FIELD["state"]),
+                computed("reviewed_by", String(), FIELD["reviewed_by"]),
+                computed("review_time", String(), FIELD["review_time"]),
+                computed("review_comment", String(), FIELD["review_comment"]),
+                computed("mode", String(), FIELD["mode"]),
+                computed("trigger", String(), FIELD["trigger"]),
+                computed("linked_alerts", List(ALERT_OBJECT), FIELD["linked_alerts"]),
+            ],
+            [timeouts_block(**DEFAULT_TIMEOUTS)],
+        )
+
+    # ---- validation -----------------------------------------------------------------------
+
+    def validate_config(self, check: Validator) -> None:
+        check.non_empty("cluster_id", "instance_id")
+        check.uuid(["remediation_id"])
+        check.one_of(["decision"], DECISIONS)
+        check.one_of(["wait_for"], WAIT_FOR)
+        check.duration(["timeouts", "create"])
+
+    # ---- plan -----------------------------------------------------------------------------
+
+    def plan(self, call: PlanCall) -> None:
+        planned = call.planned
+        if call.config.get("wait_for") is None:
+            planned["wait_for"] = "none"
+        if call.prior is None:
+            chosen = planned.get("remediation_id")
+            planned["id"] = chosen if is_known(chosen) else Unknown
+            return
+        if not call.requires_replace and not satisfied(call.prior.get("state"), planned["wait_for"]):
+            planned["state"] = Unknown  # the update waits for the remediation to move on
+
+    # ---- apply ----------------------------------------------------------------------------
+
+    def create(self, call: ApplyCall) -> State | None:
+        from together_api.errors import FailedPreconditionError
+
+        planned = dict(call.planned or {})
+        cluster_id, instance_id, remediation_id = planned["cluster_id"], planned["instance_id"], planned["remediation_id"]
+        decision, comment = planned["decision"], planned.get("comment")
+        session = call.session
+
+        current, reviewed_now = self._fetch(call, planned), False
+        if _state(current) == "PENDING_APPROVAL":
+            review = session.client.approve_remediation if decision == "APPROVE" else session.client.reject_remediation
+            try:
+                current, reviewed_now = review(cluster_id, instance_id, remediation_id, comment), True
+            except FailedPreconditionError:
+                current = self._fetch(call, planned)  # reviewed or resolved since the read: judge it below
+        if decision_of(current) != decision:
+            raise ProviderError(f"Remediation {remediation_id} is {_state(current)}, not PENDING_APPROVAL", _why_not(current, decision))
+        if reviewed_now:
+            log.info("%s remediation %s on %s/%s", "approved" if decision == "APPROVE" else "rejected", remediation_id, cluster_id, instance_id)
+        else:
+            log.info("remediation %s already carries the decision %s: adopting it", remediation_id, decision)
+
+        timeout = _timeout(planned)
+        current, outcome = self._wait(call, current, planned["wait_for"], timeout)
+        state = _state_from(planned, current)
+        _report_outcome(call, current, outcome, timeout, planned["wait_for"])
+        return state
+
+    def update(self, call: ApplyCall) -> State | None:
+        planned = dict(call.planned or {})
+        state = {**(call.prior or {}), **{k: v for k, v in planned.items() if v is not Unknown}}
+        if satisfied(state.get("state"), planned["wait_for"]):
+            return state
+        current = self._fetch(call, state)
+        timeout = _timeout(planned)
+        current, outcome = self._wait(call, current, planned["wait_for"], timeout)
+        result = _state_from(state, current)
+        _report_outcome(call, current, outcome, timeout, planned["wait_for"])
+        return result
+
+    def read(self, call: ReadCall) -> State | None:
+        state = call.state
+        current = call.session.lookups.remediation(state["cluster_id"], state["instance_id"], state["remediation_id"])
+        if current is None:
+            log.info("remediation %s no longer exists: removing its review from state", state["remediation_id"])
+            return None
+        return _state_from(state, current)
+
+    def delete(self, call: ApplyCall) -> None:
+        # A review cannot be undone: forgetting it is all destroy does.
+        log.info("forgot the review of remediation %s (the remediation is unchanged)", (call.prior or {}).get("remediation_id"))
+
+    def import_state(self, call: Call, import_id: str) -> State | None:
+        from provider_shim.framework.import_id import parse_import_id
+
+        try:
+            cluster_id, instance_id, remediation_id = parse_import_id(import_id, ("cluster", "instance", "remediation"))
+        except ValueError as exc:
+            raise ProviderError("Invalid import id", str(exc)) from None
+        names = {"cluster_id": cluster_id, "instance_id": instance_id, "remediation_id": remediation_id}
+        current = self._fetch(call, names)
+        decision = decision_of(current)
+        if decision is None:
+            raise ProviderError(
+                f"Remediation {remediation_id} has not been reviewed",
+                f"It is {_state(current)}; only an approved or rejected remediation has a review to import.",
+            )
+        base = {**names, "decision": decision, "comment": current.review_comment or None, "wait_for": "none"}
+        return _state_from(base, current)
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _fetch(self, call: Call, values: State):
+        cluster_id, instance_id, remediation_id = values["cluster_id"], values["instance_id"], values["remediation_id"]
+        current = call.session.lookups.fetch(cluster_id, instance_id, remediation_id)
+        if current is None:
+            raise ProviderError(
+                "Remediation not found",
+                f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.",
+            )
+        return current
+
+    def _wait(self, call: Call, remediation, wait_for: str, timeout: float):
+        from provider_shim.framework.waiting import wait_until
+
+        session = call.session
+        cluster_id, instance_id, rid = remediation.cluster_id, remediation.instance_id, remediation.id
+
+        def poll():
+            fresh = session.lookups.fetch(cluster_id, instance_id, rid)
+            if fresh is None:
+                raise ProviderError(f"Remediation {rid} disappeared while the provider waited for it")
+            return fresh
+
+        result = wait_until(
+            poll,
+            lambda r: satisfied(_state(r), wait_for),
+            first=remediation,
+            stopping=session.stopping,
+            timeout=timeout,
+            poll_interval=session.settings.poll_interval,
+            describe=lambda r: f"reviewed remediation {r.id} on {r.cluster_id}/{r.instance_id}: {_state(r)}",
+        )
+        return result.value, result.outcome
+
+
+def _state(remediation) -> str | None:
+    from together_api.models import enum_value
+
+    return enum_value(remediation.state)
+
+
+def _state_from(base: State, remediation) -> State:
+    from provider_shim.framework.convert import remediation_values
+
+    values = remediation_values(remediation)
+    state = dict(base)
+    state.update({name: values[name] for name in LIVE_FIELDS})
+    state["id"] = remediation.id
+    return state
+
+
+def _why_not(remediation, decision: str) -> str:
+    """Why ``remediation`` cannot get ``decision``: what happened to it instead."""
+    verb = "approved" if decision == "APPROVE" else "rejected"
+    earlier = decision_of(remediation)
+    if earlier is not None:
+        by = f" by {remediation.reviewed_by}" if remediation.reviewed_by else ""
+        at = f" at {remediation.review_time}" if remediation.review_time else ""
+        done = "approved" if earlier == "APPROVE" else "rejected"
+        return f"It was already {done}{by}{at}; a review cannot be changed, so it cannot be {verb} now."
+    return (
+        f"Only a remediation waiting in PENDING_APPROVAL can be {verb}; this one is {_state(remediation)} "
+        "and was never reviewed (manual remediations start without approval; an automated one whose alerts "
+        "cleared ends AUTO_RESOLVED)."
+    )
+
+
+def _timeout(values: State) -> float:
+    timeouts = values.get("timeouts") or {}
+    return parse_duration(timeouts.get("create") or DEFAULT_TIMEOUTS["create"])
+
+
+def _report_outcome(call: Call, remediation, outcome: str, timeout: float, wait_for: str) -> None:
+    state = _state(remediation)
+    where = f"{remediation.cluster_id}/{remediation.instance_id}"
+    if outcome == "stopped":
+        call.warn(
+            f"Stopped waiting for reviewed remediation {remediation.id} ({state})",
+            "Terraform asked the provider to stop. The review is done and kept in state.",
+        )
+    elif outcome == "timeout":
+        call.error(
+            f"Timed out waiting for reviewed remediation {remediation.id}",
+            f"The review is done, but the remediation of {where} is still {state} after "
+            f"{format_duration(timeout)} (timeouts.create). The review is kept in state.",
+        )
+    elif state == "FAILED" and wait_for == "terminal":
+        call.error(
+            f"Approved remediation {remediation.id} of {where} failed",
+            remediation.error_message or "The API gave no error message.",
+        )
+
+
+RESOURCE_TYPE = RemediationReviewResource
