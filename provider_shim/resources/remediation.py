@@ -230,7 +230,7 @@ class RemediationResource(ResourceType):
                     remediation = session.client.create_remediation(
                         cluster_id, instance_id, ladder[step], planned.get("reason"), remediation_id=attempt_id(base, attempt, step)
                     )
-                    log.info("created remediation %s on %s/%s (%s, %s)", remediation.id, cluster_id, instance_id, ladder[step], remediation.state)
+                    log.info("created remediation %s on %s/%s (%s, %s)", remediation.id, cluster_id, instance_id, ladder[step], _state(remediation))
                 last_step = step == len(ladder) - 1
                 remediation, outcome = self._wait(call, remediation, planned["wait_for"] if last_step else "terminal", timeout)
                 attempts.append(remediation)
