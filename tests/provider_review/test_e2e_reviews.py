@@ -27,6 +27,11 @@ def _get(simulator, instance_id: str, remediation_id: str):
         return client.get_remediation(CLUSTER, instance_id, remediation_id)
 
 
+def said(result) -> str:
+    """terraform's error output with its line wrapping undone."""
+    return " ".join(result.stderr.split())
+
+
 def review(name: str, instance_id: str, remediation_id: str, decision: str, **arguments) -> str:
     lines = [
         f'resource "together_remediation_review" "{name}" {{',
@@ -79,3 +84,78 @@ def test_policy_plans_one_review_per_pending_remediation_and_apply_records_them(
     ws.apply()
     assert [a for a in ws.resources() if not a.startswith("data.")] == []
     assert _get(simulator, "inst-training-09", critical["id"]).state.value == "SUCCEEDED"
+
+
+def test_reviewing_a_running_remediation_fails_naming_its_state(simulator, terraform_workspace):
+    simulator.set_lifecycle({}, default=(0, 600))  # approved or manual remediations stay RUNNING
+    with TogetherClient(simulator.api_key, simulator.base_url) as client:
+        running = client.create_remediation(CLUSTER, "inst-training-10", "REMEDIATION_MODE_REBOOT_VM", "by hand")
+        assert client.get_remediation(CLUSTER, "inst-training-10", running.id).state.value == "RUNNING"
+
+    ws = terraform_workspace(simulator)
+    ws.write(config(review("late", "inst-training-10", running.id, "APPROVE")))
+    ws.init()
+    result = ws.apply(check=False)
+    assert result.returncode != 0
+    assert f"Remediation {running.id} is RUNNING, not PENDING_APPROVAL" in said(result)
+    assert "never reviewed" in said(result)
+    assert "together_remediation_review.late" not in ws.resources()
+
+
+def test_an_existing_review_with_the_same_decision_is_adopted_and_another_is_refused(simulator, terraform_workspace):
+    simulator.set_lifecycle({}, default=(0, 600))
+    ws = terraform_workspace(simulator)
+    ws.write(config(review("gpu03", "inst-training-03", DEMO_PENDING, "APPROVE", comment="Xid 79: approved")))
+    ws.init()
+    ws.apply()
+    first = ws.resource("together_remediation_review.gpu03")
+    assert first["state"] == "PENDING" and first["review_comment"] == "Xid 79: approved"
+
+    # A second configuration (or a re-run that lost its state) with the same decision adopts it.
+    again = terraform_workspace(simulator)
+    again.write(config(review("gpu03", "inst-training-03", DEMO_PENDING, "APPROVE", comment="Xid 79: approved")))
+    again.init()
+    again.apply()
+    adopted = again.resource("together_remediation_review.gpu03")
+    assert adopted["review_time"] == first["review_time"] and adopted["state"] == "RUNNING"
+
+    # The opposite decision cannot be made any more: the error says what happened instead.
+    ws.write(config(review("gpu03", "inst-training-03", DEMO_PENDING, "REJECT")))
+    result = ws.apply(check=False)
+    assert result.returncode != 0
+    assert f"Remediation {DEMO_PENDING} is RUNNING, not PENDING_APPROVAL" in said(result)
+    assert "already approved by sim-user@example.com" in said(result)
+    assert _get(simulator, "inst-training-03", DEMO_PENDING).state.value == "RUNNING"
+
+
+def test_reject_cancels_and_destroy_only_forgets_then_import_reads_the_decision(simulator, terraform_workspace):
+    ws = terraform_workspace(simulator)
+    ws.write(config(review("gpu03", "inst-training-03", DEMO_PENDING, "REJECT", comment="not now")))
+    ws.init()
+    ws.apply()
+    rejected = ws.resource("together_remediation_review.gpu03")
+    assert rejected["state"] == "CANCELLED" and rejected["id"] == DEMO_PENDING and rejected["wait_for"] == "none"
+    assert changes_by_address(ws.plan_json()) == {}
+
+    ws.destroy()
+    assert _get(simulator, "inst-training-03", DEMO_PENDING).review_comment == "not now"
+    ws.import_("together_remediation_review.gpu03", f"{CLUSTER}/inst-training-03/{DEMO_PENDING}")
+    imported = ws.resource("together_remediation_review.gpu03")
+    assert {k: v for k, v in imported.items() if k != "timeouts"} == {k: v for k, v in rejected.items() if k != "timeouts"}
+    assert changes_by_address(ws.plan_json()) == {}
+
+    ws.run("state", "rm", "together_remediation_review.gpu03")
+    bad = ws.import_("together_remediation_review.gpu03", f"{CLUSTER}/inst-training-03", check=False)
+    assert bad.returncode != 0 and "expected CLUSTER/INSTANCE/REMEDIATION" in said(bad)
+
+
+def test_approve_and_wait_for_terminal_reports_a_failed_repair_with_the_api_message(simulator, terraform_workspace):
+    simulator.set_failures([{"instance_id": "inst-training-03", "error_message": "host lost power during the repair"}])
+    ws = terraform_workspace(simulator)
+    ws.write(config(review("gpu03", "inst-training-03", DEMO_PENDING, "APPROVE", wait_for="terminal")))
+    ws.init()
+    result = ws.apply(check=False)
+    assert result.returncode != 0
+    assert f"Approved remediation {DEMO_PENDING} of {CLUSTER}/inst-training-03 failed" in said(result)
+    assert "host lost power during the repair" in said(result)
+    assert ws.resource("together_remediation_review.gpu03")["state"] == "FAILED"
