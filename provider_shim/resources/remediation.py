@@ -241,7 +241,7 @@ class RemediationResource(ResourceType):
                 break
 
         state = self._state_from(planned, remediation, attempts)
-        self._report_outcome(call, remediation, outcome, timeout, "creating")
+        self._report_outcome(call, remediation, outcome, timeout, "creating", state["attempts"])
         return state
 
     def update(self, call: ApplyCall) -> State | None:
@@ -419,7 +419,7 @@ class RemediationResource(ResourceType):
         state["attempts"] = entries
         return state
 
-    def _report_outcome(self, call: Call, remediation, outcome: str, timeout: float, doing: str) -> None:
+    def _report_outcome(self, call: Call, remediation, outcome: str, timeout: float, doing: str, attempts: list | None = None) -> None:
         state = _state(remediation)
         where = f"{remediation.cluster_id}/{remediation.instance_id}"
         if outcome == "stopped":
@@ -434,6 +434,13 @@ class RemediationResource(ResourceType):
                 f"The remediation of {where} is still {state} after {format_duration(timeout)} "
                 "(timeouts.create). It is kept in state.",
             )
+        elif state == "FAILED" and attempts and len(attempts) > 1:
+            # A whole escalation ladder failed: say how each step ended.
+            steps = [
+                f"{n}. {a['mode']} ({a['id']}): {a['state']}: {a.get('error_message') or 'no error message'}"
+                for n, a in enumerate(attempts, 1)
+            ]
+            call.error(f"Every step of the escalation of {where} failed", "\n".join(steps))
         elif state == "FAILED":
             call.error(
                 f"Remediation {remediation.id} of {where} failed",
