@@ -138,3 +138,64 @@ def test_gate_on_a_real_plan(workspace, tmp_path):
     passed = run_cli(workspace, str(plan), "--policy", str(lenient), "--format", "json")
     assert passed.returncode == 0, passed.stderr
     assert '"passed": true' in passed.stdout
+
+
+APPROVALS = """
+data "together_cluster" "training" {
+  cluster_id = "cluster-training"
+}
+
+data "together_remediations" "pending" {
+  cluster_id = "cluster-training"
+  states     = ["PENDING_APPROVAL"]
+}
+
+locals {
+  pending = { for r in data.together_remediations.pending.remediations : r.instance_id => r }
+}
+
+resource "together_remediation_review" "approve_gpu03" {
+  cluster_id     = "cluster-training"
+  instance_id    = "inst-training-03"
+  remediation_id = local.pending["inst-training-03"].id
+  decision       = "APPROVE"
+  comment        = "drained by on-call"
+}
+
+resource "together_remediation_review" "reject_gpu04" {
+  cluster_id     = "cluster-training"
+  instance_id    = "inst-training-04"
+  remediation_id = local.pending["inst-training-04"].id
+  decision       = "REJECT"
+  %(reject_comment)s
+}
+
+resource "together_remediation" "gpu05" {
+  cluster_id  = data.together_cluster.training.id
+  instance_id = data.together_cluster.training.instance_id_by_node_name["gpu-05"]
+  mode        = "REMEDIATION_MODE_REBOOT_VM"
+  reason      = "ECC errors"
+}
+"""
+
+
+def test_approve_and_reject_plan_review_and_gate(workspace, simulator):
+    # the demo world waits for approval on gpu-03; an alert makes gpu-04 wait too
+    simulator.inject_alert(
+        "cluster-training", "inst-training-04", "NVLinkDown", "PHC_SEVERITY_WARNING", {}, "REMEDIATION_MODE_HOST_AWARE"
+    )
+    workspace.write(APPROVALS % {"reject_comment": ""})
+    plan = plan_file(workspace)
+    assert_matches_expected(review_plan_file(str(plan)).text, "approve_reject.md")
+
+    policy = Path(__file__).resolve().parents[2] / "examples" / "ci" / "remediation-policy.toml"
+    refused = run_cli(workspace, str(plan), "--policy", str(policy))
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[1:] == [
+        "  require_rejection_comment: rejection without a comment: together_remediation_review.reject_gpu04"
+    ]
+
+    workspace.write(APPROVALS % {"reject_comment": 'comment = "gpu-04 serves a training run until Friday"'})
+    passed = run_cli(workspace, str(plan_file(workspace)), "--policy", str(policy))
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "### Policy: passed" in passed.stdout
