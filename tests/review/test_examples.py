@@ -48,3 +48,12 @@ def test_workflow_plans_reviews_gates_and_applies_the_example_app():
     assert "gh pr comment" in plan_steps and "terraform apply" not in plan_steps
     assert "terraform apply -lock-timeout=10m tfplan" in apply_steps
     assert workflow["jobs"]["apply"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+
+
+def test_team_state_app_validates_against_the_provider_schema(tmp_path, terraform_workspace):
+    _synthesize(tmp_path)
+    stack = tmp_path / "cdktf.out" / "stacks" / "fleet-repairs"
+    env = terraform_workspace().env
+    for command in (["init", "-backend=false", "-no-color"], ["validate", "-no-color"]):
+        result = subprocess.run(["terraform", *command], cwd=stack, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout + result.stderr
