@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: install demo test test-fast bench docs clean check-terraform
+.PHONY: install demo test test-fast bench docs clean check-terraform cdktf-cli
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,16 @@ check-terraform:
 demo: install
 	$(VENV)/bin/together-remediation demo
 
-test: install
+# The CDKTF CLI (npm cdktf-cli 0.21.0), installed in the repo for the `cdktf synth` / `cdktf deploy` tests.
+CDKTF_CLI := .tools/node_modules/.bin/cdktf
+
+$(CDKTF_CLI):
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node 20 or newer) is required for the CDKTF CLI" >&2; exit 1; }
+	npm install --prefix .tools --no-audit --no-fund --loglevel=error cdktf-cli@0.21.0
+
+cdktf-cli: $(CDKTF_CLI)
+
+test: install cdktf-cli
 	$(PY) -m pytest
 
 test-fast: install
