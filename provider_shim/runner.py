@@ -62,6 +62,38 @@ def _remove_socket_directory(directory: str) -> None:
         pass
 
 
+class _LazyServicer:
+    """Stands in for the provider servicer so that the handshake does not wait for its imports.
+
+    gRPC needs every handler at registration; the provider's own modules load right after the
+    handshake (in a warm-up thread), or on the first call if that comes sooner.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._servicer = None
+
+    def load(self):
+        with self._lock:
+            if self._servicer is None:
+                from provider_shim.framework import log
+                from provider_shim.provider import TogetherProvider
+                from provider_shim.servicer import ProviderServicer
+
+                log.setup()
+                self._servicer = ProviderServicer(TogetherProvider())
+            return self._servicer
+
+    def __getattr__(self, method: str):
+        if method.startswith("_"):
+            raise AttributeError(method)
+
+        def handle(request, context):
+            return getattr(self._servicer or self.load(), method)(request, context)
+
+        return handle
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.environ.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
@@ -79,13 +111,9 @@ def main() -> None:
     import grpc
     from tf.gen import grpc_controller_pb2, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc, tfplugin_pb2_grpc
 
-    from provider_shim.framework import log
-    from provider_shim.provider import TogetherProvider
-    from provider_shim.servicer import ProviderServicer
     from provider_shim.tls import load_certificate, pem_to_der
 
-    log.setup()
-    provider = TogetherProvider()
+    servicer = _LazyServicer()
     server = grpc.server(
         ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="tfplugin"),
         options=[
@@ -105,7 +133,7 @@ def main() -> None:
         def StreamStdio(self, request, context):
             return iter(())  # logs go to stderr, which go-plugin reads directly
 
-    tfplugin_pb2_grpc.add_ProviderServicer_to_server(ProviderServicer(provider), server)
+    tfplugin_pb2_grpc.add_ProviderServicer_to_server(servicer, server)
     grpc_controller_pb2_grpc.add_GRPCControllerServicer_to_server(Controller(), server)
     grpc_stdio_pb2_grpc.add_GRPCStdioServicer_to_server(Stdio(), server)
 
@@ -120,6 +148,7 @@ def main() -> None:
         sys.stdout.write(f"1|6|unix|{socket_path}|grpc|{certificate}\n")
         sys.stdout.flush()
         sys.stdout = sys.stderr  # nothing else may reach the handshake channel
+        threading.Thread(target=servicer.load, name="warm-up", daemon=True).start()
 
         while not leave.wait(ORPHAN_CHECK_SECONDS):
             if os.getppid() != parent:  # Terraform is gone: nobody will read our answers

@@ -46,7 +46,7 @@ def test_interrupted_apply_keeps_every_created_remediation_in_state(simulator, t
     assert sorted(resources) == sorted(f"together_remediation.n{i}" for i in range(len(INSTANCES)))
     for entry in resources.values():
         assert entry["tainted"] is False
-        assert entry["values"]["state"] == "RUNNING" and entry["values"]["id"]
+        assert entry["values"]["state"] in ("PENDING", "RUNNING") and entry["values"]["id"]
     assert _active_count(simulator) == len(INSTANCES), "no remediation was created twice"
     # The next plan tells the truth: each is still running, and applying waits for it.
     changes = changes_by_address(ws.plan_json())
