@@ -1,0 +1,146 @@
+"""Validation with attribute paths, and the plan logic of together_remediation (no API involved)."""
+
+from __future__ import annotations
+
+import pytest
+from tf.types import Unknown
+from tf.utils import Diagnostics
+
+from provider_shim.framework.base import PlanCall
+from provider_shim.framework.validation import Validator
+from provider_shim.provider import TogetherProvider, settings_from_config, validate_provider_config
+from provider_shim.framework.base import ProviderError
+from provider_shim.resources.remediation import RemediationResource
+
+REBOOT = "REMEDIATION_MODE_REBOOT_VM"
+
+
+def _config(**overrides):
+    config = {
+        "cluster_id": "c", "instance_id": "i", "mode": REBOOT, "escalation": None, "reason": None, "triggers": None,
+        "remediation_id": None, "wait_for": None, "rerun_on_failure": None, "timeouts": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def _errors(config) -> list[tuple[str, list]]:
+    diagnostics = Diagnostics()
+    RemediationResource(TogetherProvider()).validate_config(Validator(diagnostics, config))
+    return [(d.summary, d.path) for d in diagnostics.diagnostics if d.severity == "error"]
+
+
+def test_a_valid_configuration_has_no_errors():
+    assert _errors(_config()) == []
+    assert _errors(_config(mode=None, escalation=[REBOOT, "REMEDIATION_MODE_VM_ONLY"], timeouts={"create": "1h", "delete": None})) == []
+
+
+@pytest.mark.parametrize(
+    "overrides, summary, path",
+    [
+        ({"mode": "REBOOT"}, "Unsupported value for mode", ["mode"]),
+        ({"cluster_id": ""}, "cluster_id must not be empty", ["cluster_id"]),
+        ({"instance_id": "  "}, "instance_id must not be empty", ["instance_id"]),
+        ({"wait_for": "done"}, "Unsupported value for wait_for", ["wait_for"]),
+        ({"remediation_id": "abc"}, "Invalid UUID for remediation_id", ["remediation_id"]),
+        ({"timeouts": {"create": "soon", "delete": None}}, "Invalid duration for timeouts.create", ["timeouts", "create"]),
+        ({"mode": None}, "Exactly one of mode or escalation must be set", []),
+        ({"escalation": [REBOOT]}, "Exactly one of mode or escalation must be set", ["escalation"]),
+        ({"mode": None, "escalation": []}, "escalation must not be empty", ["escalation"]),
+        ({"mode": None, "escalation": [REBOOT, "X"]}, "Unsupported value for escalation[1]", ["escalation", (1,)]),
+        ({"mode": None, "escalation": [REBOOT, REBOOT]}, "escalation repeats a mode", ["escalation"]),
+    ],
+)
+def test_each_mistake_is_an_error_on_its_attribute(overrides, summary, path):
+    assert (summary, path) in _errors(_config(**overrides))
+
+
+def test_unknown_values_are_left_for_plan_time():
+    assert _errors(_config(mode=Unknown, cluster_id=Unknown, wait_for=Unknown, timeouts=Unknown)) == []
+
+
+def test_provider_configuration_checks():
+    diagnostics = Diagnostics()
+    validate_provider_config(
+        Validator(diagnostics, {"base_url": "http://api.example.com/v1", "request_timeout": "fast", "max_retries": -1, "max_in_flight_per_cluster": 0})
+    )
+    paths = sorted(d.path[0] for d in diagnostics.diagnostics)
+    assert paths == ["base_url", "max_in_flight_per_cluster", "max_retries", "request_timeout"]
+
+
+def test_settings_fall_back_to_the_environment_and_defaults():
+    settings = settings_from_config({}, {"TOGETHER_API_KEY": "key-7d1e", "TOGETHER_BASE_URL": "http://127.0.0.1:8787/v1/"})
+    assert (settings.api_key, settings.base_url, settings.request_timeout, settings.max_retries, settings.poll_interval) == (
+        "key-7d1e", "http://127.0.0.1:8787/v1", 30.0, 6, 2.0,
+    )
+    assert "key-7d1e" not in repr(settings)
+    explicit = settings_from_config({"api_key": "x", "base_url": "https://api.together.ai/v1", "poll_interval": "500ms"}, {})
+    assert (explicit.api_key, explicit.base_url, explicit.poll_interval) == ("x", "https://api.together.ai/v1", 0.5)
+    with pytest.raises(ProviderError):
+        settings_from_config({}, {"TOGETHER_BASE_URL": "http://10.0.0.1/v1"})
+
+
+# ---- planning -------------------------------------------------------------------------------
+
+
+def _prior(**overrides):
+    state = {
+        **_config(wait_for="terminal", rerun_on_failure=False),
+        "id": "r1", "remediation_id": "r1", "state": "SUCCEEDED", "error_message": None, "attempts": [],
+    }
+    state.update(overrides)
+    return state
+
+
+def _plan(config, prior=None, planned=None, requires_replace=None):
+    call = PlanCall(
+        diagnostics=Diagnostics(), type_name="together_remediation", provider=TogetherProvider(), config=config,
+        prior=prior, planned=dict(planned if planned is not None else (prior or config)), requires_replace=list(requires_replace or []),
+    )
+    RemediationResource(TogetherProvider()).plan(call)
+    return call
+
+
+def test_create_plan_fills_defaults_and_knows_a_chosen_id():
+    chosen = "6f1c1c1e-2d7c-4c55-9a53-0a1c1f3a2b11"
+    call = _plan(_config(remediation_id=chosen), planned={**_config(remediation_id=chosen), "id": Unknown})
+    assert call.planned["wait_for"] == "terminal" and call.planned["rerun_on_failure"] is False
+    assert call.planned["id"] == chosen
+    assert _plan(_config(), planned={**_config(), "id": Unknown}).planned["id"] is Unknown
+
+
+def test_a_succeeded_remediation_plans_no_change():
+    prior = _prior()
+    call = _plan(_config(), prior=prior)
+    assert call.requires_replace == [] and call.planned == {**prior}
+
+
+@pytest.mark.parametrize("state", ["FAILED", "CANCELLED"])
+def test_rerun_on_failure_replaces_a_failed_or_cancelled_one_and_says_why(state):
+    prior = _prior(state=state, error_message="BMC unreachable", rerun_on_failure=True)
+    call = _plan(_config(rerun_on_failure=True), prior=prior)
+    assert call.requires_replace == ["state"] and call.planned["state"] is Unknown
+    [warning] = call.diagnostics.diagnostics
+    assert warning.severity == "warning" and "rerun_on_failure" in warning.summary and "BMC unreachable" in warning.detail
+
+
+def test_without_rerun_on_failure_a_failed_one_is_history():
+    call = _plan(_config(), prior=_prior(state="FAILED"))
+    assert call.requires_replace == [] and call.planned["state"] == "FAILED" and not call.diagnostics.diagnostics
+
+
+@pytest.mark.parametrize(
+    "live, wait_for, waits",
+    [("RUNNING", "terminal", True), ("PENDING", "running", True), ("RUNNING", "running", False), ("PENDING", "none", False), ("PENDING_APPROVAL", None, True)],
+)
+def test_an_unfinished_remediation_plans_an_update_that_waits(live, wait_for, waits):
+    prior = _prior(state=live, wait_for=wait_for or "terminal")
+    call = _plan(_config(wait_for=wait_for), prior=prior)
+    assert call.requires_replace == []
+    assert (call.planned["state"] is Unknown) is waits
+    assert call.planned["id"] == "r1"
+
+
+def test_removing_wait_for_from_the_configuration_returns_it_to_the_default():
+    call = _plan(_config(), prior=_prior(wait_for="none", state="PENDING"), planned=_prior(wait_for="none", state="PENDING"))
+    assert call.planned["wait_for"] == "terminal" and call.planned["state"] is Unknown
