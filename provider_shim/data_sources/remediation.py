@@ -41,7 +41,7 @@ class RemediationDataSource(DataSourceType):
                 "Remediation not found",
                 f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.",
             )
-        return {**remediation_values(remediation), **config}
+        return {**remediation_values(remediation), "remediation_id": remediation_id}
 
 
 DATA_SOURCE_TYPE = RemediationDataSource
