@@ -4,6 +4,7 @@ synthesize passes `terraform validate` against the installed provider."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ UUID = "3f2c8a4e-0d7b-4c1e-9a51-6b2f0e8d9c10"
 def provider_schema(tmp_path_factory, terraform_install):
     directory = tmp_path_factory.mktemp("schema")
     workspace = Workspace(directory, {"TF_CLI_CONFIG_FILE": str(terraform_install.cli_config), "CHECKPOINT_DISABLE": "1",
-                                      "TF_IN_AUTOMATION": "1", "PATH": __import__("os").environ["PATH"]})
+                                      "TF_IN_AUTOMATION": "1", "PATH": os.environ["PATH"]})
     workspace.write(REQUIRED_PROVIDERS)
     workspace.init()
     (schema,) = workspace.run("providers", "schema", "-json").json()["provider_schemas"].values()
@@ -98,7 +99,7 @@ def test_a_full_synth_with_every_argument_validates(tc, stack, full_synth, terra
     stack_dir = outdir / "stacks" / "test"
     assert json.loads((stack_dir / "cdk.tf.json").read_text())["resource"]["together_remediation_review"]
     workspace = Workspace(stack_dir, {"TF_CLI_CONFIG_FILE": str(terraform_install.cli_config), "CHECKPOINT_DISABLE": "1",
-                                      "TF_IN_AUTOMATION": "1", "PATH": __import__("os").environ["PATH"]})
+                                      "TF_IN_AUTOMATION": "1", "PATH": os.environ["PATH"]})
     workspace.init()
     validation = workspace.run("validate", "-json", check=False).json()
     assert validation["valid"] is True, validation["diagnostics"]
