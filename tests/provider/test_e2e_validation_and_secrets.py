@@ -77,5 +77,8 @@ def test_api_key_never_reaches_state_plans_logs_or_errors(simulator_factory, ter
     seen.append(failing.output)
 
     assert len("".join(seen)) > 10_000, "trace logs were captured"
+    # The provider's own log lines reach Terraform's log at their level: each state change.
+    assert "[INFO]  provider.terraform-provider-together_v0.1.0: remediation " in seen[1]
+    assert ": SUCCEEDED" in seen[1]
     for text in seen:
         assert SECRET not in text and wrong not in text
