@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from together_api.errors import RpcCode
 
+from together_simulator import clusters, health_checks
 from together_simulator.errors import ApiError, invalid
 from together_simulator.faults import FaultConfig
 from together_simulator.service import Service
@@ -89,15 +90,15 @@ def admin_routes(service: Service, faults: FaultConfig, stats: Stats) -> list[Ro
         return service.failures.to_json()
 
     async def post_alert(request: Request) -> Any:
-        return service.inject_alert(await body_of(request))
+        return health_checks.inject_alert(service, await body_of(request))
 
     async def resolve_alert(request: Request) -> Any:
-        return service.resolve_alert(request.path_params["alert_id"])
+        return health_checks.resolve_alert(service, request.path_params["alert_id"])
 
     async def put_policy(request: Request) -> Any:
         body = await body_of(request)
         policy = body.get("policy") if isinstance(body, dict) else None
-        return service.set_confirmation_policy(request.path_params["cluster_id"], policy)
+        return health_checks.set_confirmation_policy(service, request.path_params["cluster_id"], policy)
 
     async def post_cluster(request: Request) -> Any:
         body = await body_of(request)
@@ -107,7 +108,7 @@ def admin_routes(service: Service, faults: FaultConfig, stats: Stats) -> list[Ro
         name = body.get("name") or cluster_id
         if not isinstance(cluster_id, str) or not isinstance(name, str):
             raise invalid("cluster_id and name must be strings")
-        return service.add_cluster(cluster_id, name, body.get("nodes", 16))
+        return clusters.add_cluster(service, cluster_id, name, body.get("nodes", 16))
 
     async def force(request: Request) -> Any:
         body = await body_of(request)

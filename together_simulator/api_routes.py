@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from together_api.errors import RpcCode
 
+from together_simulator import clusters
 from together_simulator.errors import ApiError, invalid
 from together_simulator.service import Service
 
@@ -96,11 +97,11 @@ async def cancel(request: Request, service: Service) -> Any:
 
 
 async def list_clusters(request: Request, service: Service) -> Any:
-    return service.clusters()
+    return clusters.list_clusters(service)
 
 
 async def get_cluster(request: Request, service: Service) -> Any:
-    return service.cluster_info(request.path_params["cluster_id"])
+    return clusters.get_cluster(service, request.path_params["cluster_id"])
 
 
 def bearer_key(request: Request) -> str | None:

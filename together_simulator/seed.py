@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import uuid
 
+from together_simulator.clusters import add_cluster
+from together_simulator.health_checks import inject_alert
 from together_simulator.service import Service
 
 DEMO_CLUSTERS = (("cluster-training", "training"), ("cluster-inference", "inference"))
@@ -30,9 +32,9 @@ DEMO_REMEDIATION_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "together-simulator:dem
 def seed_demo(service: Service) -> None:
     for cluster_id, name in DEMO_CLUSTERS:
         if service.store.one("SELECT 1 FROM clusters WHERE cluster_id=?", (cluster_id,)) is None:
-            service.add_cluster(cluster_id, name, DEMO_NODES)
+            add_cluster(service, cluster_id, name, DEMO_NODES)
             if cluster_id == DEMO_ALERT["cluster_id"]:
-                service.inject_alert(dict(DEMO_ALERT), alert_id=DEMO_ALERT_ID, remediation_id=DEMO_REMEDIATION_ID)
+                inject_alert(service, dict(DEMO_ALERT), alert_id=DEMO_ALERT_ID, remediation_id=DEMO_REMEDIATION_ID)
 
 
 SEEDS = {"demo": seed_demo}

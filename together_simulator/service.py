@@ -8,36 +8,24 @@ when it entered PENDING, so the history reads the same whether or not anyone was
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import uuid
 from typing import Any
 
 from together_api.errors import RpcCode
-from together_api.models import (
-    ACTIVE_STATES,
-    AlertSeverity,
-    GPUClusterInfo,
-    PassiveHealthCheckAlert,
-    Remediation,
-    RemediationState,
-    RemediationTrigger,
-)
+from together_api.models import ACTIVE_STATES, RemediationState, RemediationTrigger
 
 from together_simulator import timeutil
 from together_simulator.errors import ApiError, failed_precondition, invalid, not_found
 from together_simulator.lifecycle import MODES, FailureConfig, LifecycleConfig
 from together_simulator.pagination import decode_token, encode_token, page_size, query_fingerprint
+from together_simulator.render import alert_json, remediation_json
 from together_simulator.store import Store
 
 API_USER = "sim-user@example.com"
 """Who the simulator says made and reviewed requests sent with an accepted key."""
-HEALTH_CHECK_USER = "passive-health-checks"
-AUTO_APPROVER = "Auto-Approved"
-POLICIES = ("APPROVE_BEFORE_REPAIR", "AUTOMATIC")
 STATES = [s.value for s in RemediationState]
 TRIGGERS = [t.value for t in RemediationTrigger]
-SEVERITIES = [s.value for s in AlertSeverity]
 ACTIVE = tuple(s.value for s in ACTIVE_STATES)
 ORDER_BY = {
     "create_time": "seq ASC",
@@ -47,8 +35,6 @@ ORDER_BY = {
     "update_time asc": "update_time ASC, seq ASC",
     "update_time desc": "update_time DESC, seq DESC",
 }
-# Fields of Remediation a client may write; the rest are output only and ignored in a body.
-WRITABLE_FIELDS = ("mode", "reason")
 
 
 def canonical_uuid(value: str) -> str | None:
@@ -59,6 +45,8 @@ def canonical_uuid(value: str) -> str | None:
 
 
 class Service:
+    """Remediations: lookups, lifecycles, the ``/v1`` operations and out-of-band changes."""
+
     def __init__(self, store: Store, lifecycle: LifecycleConfig, failures: FailureConfig) -> None:
         self.store = store
         self.lifecycle = lifecycle
@@ -105,7 +93,7 @@ class Service:
                 moved += 1
         return moved
 
-    def _start_pending(self, db: sqlite3.Connection, remediation_id: str, at: float) -> None:
+    def start_pending(self, db: sqlite3.Connection, remediation_id: str, at: float) -> None:
         """Plan the lifecycle of a remediation that enters PENDING at ``at``."""
         row = db.execute(
             "SELECT cluster_id, instance_id, mode FROM remediations WHERE id=?", (remediation_id,)
@@ -158,13 +146,14 @@ class Service:
                 found.setdefault(row["remediation_id"], []).append(alert_json(row))
         return found
 
-    def _render(self, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    def render(self, rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+        """Remediation rows as the API writes them, each with its linked alerts."""
         alerts = self._alerts_by_remediation([r["id"] for r in rows])
         return [remediation_json(row, alerts.get(row["id"], [])) for row in rows]
 
-    def _render_one(self, remediation_id: str) -> dict[str, Any]:
+    def render_one(self, remediation_id: str) -> dict[str, Any]:
         row = self.store.one("SELECT * FROM remediations WHERE id=?", (remediation_id,))
-        return self._render([row])[0]
+        return self.render([row])[0]
 
     # ---- remediation endpoints ----------------------------------------------------------
 
@@ -196,7 +185,7 @@ class Service:
                             f" (instance {existing['instance_id']}, mode {existing['mode']});"
                             " use a new remediation_id",
                         )
-                    return self._render([existing])[0]
+                    return self.render([existing])[0]
             active = db.execute(
                 f"SELECT id, state FROM remediations WHERE cluster_id=? AND instance_id=?"
                 f" AND state IN ({','.join('?' * len(ACTIVE))}) ORDER BY seq LIMIT 1",
@@ -215,12 +204,12 @@ class Service:
                 (new_id, cluster_id, instance_id, node["node_name"], mode, RemediationTrigger.MANUAL.value,
                  "PENDING", reason, API_USER, now, now),
             )
-            self._start_pending(db, new_id, now)
-        return self._render_one(new_id)
+            self.start_pending(db, new_id, now)
+        return self.render_one(new_id)
 
     def get(self, cluster_id: str, instance_id: str, remediation_id: str) -> dict[str, Any]:
         row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
-        return self._render([row])[0]
+        return self.render([row])[0]
 
     def list(
         self,
@@ -270,7 +259,7 @@ class Service:
             [*params, limit + 1, offset],
         )
         has_next = len(rows) > limit
-        page = self._render(rows[:limit])
+        page = self.render(rows[:limit])
         result: dict[str, Any] = {"remediations": page, "has_next": has_next}
         if has_next:
             result["next_page_token"] = encode_token(offset + limit, fingerprint)
@@ -288,8 +277,8 @@ class Service:
                 "UPDATE remediations SET reviewed_by=?, review_time=?, review_comment=? WHERE id=?",
                 (API_USER, now, comment, row["id"]),
             )
-            self._start_pending(db, row["id"], now)
-        return self._render_one(row["id"])
+            self.start_pending(db, row["id"], now)
+        return self.render_one(row["id"])
 
     def reject(self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None) -> dict[str, Any]:
         row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
@@ -304,7 +293,7 @@ class Service:
                 " end_time=?, update_time=?, next_transition_at=NULL WHERE id=?",
                 (API_USER, now, comment, now, now, row["id"]),
             )
-        return self._render_one(row["id"])
+        return self.render_one(row["id"])
 
     def cancel(self, cluster_id: str, instance_id: str, remediation_id: str) -> dict[str, Any]:
         row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
@@ -320,179 +309,9 @@ class Service:
                 " WHERE id=?",
                 (now, now, row["id"]),
             )
-        return self._render_one(row["id"])
+        return self.render_one(row["id"])
 
-    # ---- clusters -----------------------------------------------------------------------
-
-    def cluster_info(self, cluster_id: str) -> dict[str, Any]:
-        return self._cluster_json(self.require_cluster(cluster_id))
-
-    def clusters(self) -> dict[str, Any]:
-        return {"clusters": [self._cluster_json(row) for row in self.store.all("SELECT * FROM clusters ORDER BY seq")]}
-
-    def _cluster_json(self, cluster: sqlite3.Row) -> dict[str, Any]:
-        cluster_id = cluster["cluster_id"]
-        nodes = self.store.all("SELECT * FROM nodes WHERE cluster_id=? ORDER BY position", (cluster_id,))
-        # The latest remediation of each instance: the one created last.
-        latest_rows = self.store.all(
-            "SELECT * FROM remediations WHERE seq IN (SELECT MAX(seq) FROM remediations WHERE cluster_id=?"
-            " GROUP BY instance_id)",
-            (cluster_id,),
-        )
-        latest = {r["instance_id"]: r for r in latest_rows}
-        rendered = {r["instance_id"]: r for r in self._render(latest_rows)} if latest_rows else {}
-        workers = []
-        for node in nodes:
-            worker: dict[str, Any] = {
-                "node_id": node["node_id"],
-                "node_name": node["node_name"],
-                "status": "Ready",
-                "host_name": node["host_name"],
-                "instance_id": node["instance_id"],
-                "num_cpu_cores": 96,
-                "num_gpus": 8,
-                "memory_gib": 1024,
-                "networks": ["10.0.0.0/16"],
-            }
-            if node["instance_id"] in latest:
-                worker["latest_remediation"] = rendered[node["instance_id"]]
-            workers.append(worker)
-        info = {
-            "cluster_id": cluster_id,
-            "cluster_name": cluster["name"],
-            "cluster_type": "KUBERNETES",
-            "region": "us-central-8",
-            "gpu_type": "H100_SXM",
-            "cuda_version": "12.5",
-            "nvidia_driver_version": "550",
-            "status": "Ready",
-            "created_at": timeutil.rfc3339(cluster["created_at"]),
-            "num_gpus": 8 * len(nodes),
-            "volumes": [],
-            "control_plane_nodes": [],
-            "gpu_worker_nodes": workers,
-            # The real API returns a kubeconfig here; the simulator has none to give.
-            "kube_config": "",
-        }
-        # Check the shape against the shared model, then answer the full document.
-        GPUClusterInfo.model_validate(info)
-        return info
-
-    # ---- simulator-only operations (admin API) ------------------------------------------
-
-    def add_cluster(self, cluster_id: str, name: str, nodes: int) -> dict[str, Any]:
-        if not cluster_id or not isinstance(cluster_id, str):
-            raise invalid("cluster_id is required")
-        if isinstance(nodes, bool) or not isinstance(nodes, int) or not 1 <= nodes <= 10000:
-            raise invalid("nodes must be an integer between 1 and 10000")
-        if self.store.one("SELECT 1 FROM clusters WHERE cluster_id=?", (cluster_id,)):
-            raise ApiError(RpcCode.ALREADY_EXISTS, f'cluster "{cluster_id}" already exists')
-        width = max(2, len(str(nodes)))
-        with self.store.write() as db:
-            db.execute(
-                "INSERT INTO clusters (cluster_id, name, created_at) VALUES (?,?,?)",
-                (cluster_id, name, timeutil.now()),
-            )
-            db.executemany(
-                "INSERT INTO nodes (cluster_id, instance_id, position, node_id, node_name, host_name)"
-                " VALUES (?,?,?,?,?,?)",
-                [
-                    (cluster_id, f"inst-{name}-{i:0{width}d}", i, f"node-{name}-{i:0{width}d}",
-                     f"gpu-{i:0{width}d}", f"host-{name}-{i:0{width}d}")
-                    for i in range(1, nodes + 1)
-                ],
-            )
-        return self.cluster_info(cluster_id)
-
-    def set_confirmation_policy(self, cluster_id: str, policy: Any) -> dict[str, Any]:
-        self.require_cluster(cluster_id)
-        if policy not in POLICIES:
-            raise invalid(f"policy must be one of {', '.join(POLICIES)}")
-        with self.store.write() as db:
-            db.execute("UPDATE clusters SET confirmation_policy=? WHERE cluster_id=?", (policy, cluster_id))
-        return {"cluster_id": cluster_id, "policy": policy}
-
-    def inject_alert(self, body: Any, *, alert_id: str | None = None, remediation_id: str | None = None) -> dict[str, Any]:
-        """A passive health check fires: maybe an AUTOMATED remediation, per the cluster's policy."""
-        if not isinstance(body, dict):
-            raise invalid("alert must be a JSON object")
-        cluster_id, instance_id = body.get("cluster_id"), body.get("instance_id")
-        alert_name = body.get("alert_name")
-        severity = body.get("severity", AlertSeverity.CRITICAL.value)
-        annotations = body.get("annotations") or {}
-        mode = body.get("mode", "REMEDIATION_MODE_REBOOT_VM")
-        if not isinstance(alert_name, str) or not alert_name:
-            raise invalid("alert_name is required")
-        if severity not in SEVERITIES:
-            raise invalid(f"severity must be one of {', '.join(SEVERITIES)}")
-        if not isinstance(annotations, dict) or not all(isinstance(v, str) for v in annotations.values()):
-            raise invalid("annotations must be an object of strings")
-        if mode not in MODES:
-            raise invalid(f"mode must be one of {', '.join(MODES)}")
-        node = self.require_node(str(cluster_id), str(instance_id))
-        cluster = self.require_cluster(str(cluster_id))
-        now = timeutil.now()
-        alert_id = alert_id or str(uuid.uuid4())
-        new_remediation_id = remediation_id or str(uuid.uuid4())
-        with self.store.write() as db:
-            active = db.execute(
-                f"SELECT id, state, trigger FROM remediations WHERE cluster_id=? AND instance_id=?"
-                f" AND state IN ({','.join('?' * len(ACTIVE))}) ORDER BY seq LIMIT 1",
-                (cluster_id, instance_id, *ACTIVE),
-            ).fetchone()
-            remediation_id = None
-            if active is None:
-                remediation_id = new_remediation_id
-                summary = annotations.get("summary") or annotations.get("description") or "passive health check alert"
-                db.execute(
-                    "INSERT INTO remediations (id, cluster_id, instance_id, instance_name, mode, trigger, state,"
-                    " reason, requested_by, create_time, update_time, passive_health_check_event_id)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (remediation_id, cluster_id, instance_id, node["node_name"], mode,
-                     RemediationTrigger.AUTOMATED.value, "PENDING_APPROVAL", f"{alert_name}: {summary}",
-                     HEALTH_CHECK_USER, now, now, alert_id),
-                )
-                if cluster["confirmation_policy"] == "AUTOMATIC":
-                    db.execute(
-                        "UPDATE remediations SET reviewed_by=?, review_time=? WHERE id=?",
-                        (AUTO_APPROVER, now, remediation_id),
-                    )
-                    self._start_pending(db, remediation_id, now)
-            elif active["state"] == "PENDING_APPROVAL" and active["trigger"] == RemediationTrigger.AUTOMATED.value:
-                # Another alert on a node already waiting for approval joins that remediation.
-                remediation_id = active["id"]
-                db.execute("UPDATE remediations SET update_time=? WHERE id=?", (now, remediation_id))
-            db.execute(
-                "INSERT INTO alerts (id, cluster_id, instance_id, target_vm, alert_name, severity, annotations,"
-                " started_at, remediation_id) VALUES (?,?,?,?,?,?,?,?,?)",
-                (alert_id, cluster_id, instance_id, node["node_name"], alert_name, severity,
-                 json.dumps(annotations, sort_keys=True), now, remediation_id),
-            )
-        alert = alert_json(self.store.one("SELECT * FROM alerts WHERE id=?", (alert_id,)))
-        return {"alert": alert, "remediation": self._render_one(remediation_id) if remediation_id else None}
-
-    def resolve_alert(self, alert_id: str) -> dict[str, Any]:
-        """The alert clears: a remediation still awaiting approval for it becomes AUTO_RESOLVED."""
-        alert = self.store.one("SELECT * FROM alerts WHERE id=?", (alert_id,))
-        if alert is None:
-            raise not_found(f'alert "{alert_id}" not found')
-        now = timeutil.now()
-        remediation_id = alert["remediation_id"]
-        with self.store.write() as db:
-            if alert["resolved_at"] is None:
-                db.execute("UPDATE alerts SET resolved_at=? WHERE id=?", (now, alert_id))
-            if remediation_id:
-                firing = db.execute(
-                    "SELECT COUNT(*) FROM alerts WHERE remediation_id=? AND resolved_at IS NULL", (remediation_id,)
-                ).fetchone()[0]
-                db.execute(
-                    "UPDATE remediations SET state='AUTO_RESOLVED', end_time=?, update_time=?,"
-                    " next_transition_at=NULL WHERE id=? AND state='PENDING_APPROVAL' AND ?=0",
-                    (now, now, remediation_id, firing),
-                )
-        result = {"alert": alert_json(self.store.one("SELECT * FROM alerts WHERE id=?", (alert_id,)))}
-        result["remediation"] = self._render_one(remediation_id) if remediation_id else None
-        return result
+    # ---- out-of-band changes (admin API) -------------------------------------------------
 
     def force_state(self, remediation_id: str, state: Any, error_message: Any) -> dict[str, Any]:
         """An out-of-band change (for drift tests): active states resume their lifecycle from now."""
@@ -506,7 +325,7 @@ class Service:
         now = timeutil.now()
         with self.store.write() as db:
             if state == "PENDING":
-                self._start_pending(db, row["id"], now)
+                self.start_pending(db, row["id"], now)
             elif state == "RUNNING":
                 durations = self.lifecycle.for_mode(row["mode"])
                 db.execute(
@@ -524,7 +343,7 @@ class Service:
                 "UPDATE remediations SET error_message=?, update_time=? WHERE id=?",
                 (error_message, now, row["id"]),
             )
-        return self._render_one(row["id"])
+        return self.render_one(row["id"])
 
     def delete_remediation(self, remediation_id: str) -> dict[str, Any]:
         wanted = canonical_uuid(remediation_id) or remediation_id
@@ -556,45 +375,3 @@ def parse_create_body(body: Any) -> tuple[str, str | None]:
     if not isinstance(reason, str):
         raise invalid("reason must be a string")
     return mode, reason or None
-
-
-def alert_json(row: sqlite3.Row) -> dict[str, Any]:
-    return PassiveHealthCheckAlert(
-        passive_health_check_alert_id=row["id"],
-        instance_id=row["instance_id"],
-        cluster_id=row["cluster_id"],
-        target_vm=row["target_vm"],
-        alert_name=row["alert_name"],
-        severity=row["severity"],
-        annotations=json.loads(row["annotations"]),
-        started_at=timeutil.rfc3339(row["started_at"]),
-        resolved_at=timeutil.rfc3339(row["resolved_at"]),
-        node_remediation_intent_id=row["remediation_id"],
-    ).to_api()
-
-
-def remediation_json(row: sqlite3.Row, alerts: list[dict[str, Any]]) -> dict[str, Any]:
-    data = Remediation(
-        id=row["id"],
-        cluster_id=row["cluster_id"],
-        instance_id=row["instance_id"],
-        mode=row["mode"],
-        trigger=row["trigger"],
-        state=row["state"],
-        reason=row["reason"],
-        active_health_check_run_id=row["active_health_check_run_id"],
-        passive_health_check_event_id=row["passive_health_check_event_id"],
-        requested_by=row["requested_by"],
-        create_time=timeutil.rfc3339(row["create_time"]),
-        reviewed_by=row["reviewed_by"],
-        review_time=timeutil.rfc3339(row["review_time"]),
-        review_comment=row["review_comment"],
-        start_time=timeutil.rfc3339(row["start_time"]),
-        end_time=timeutil.rfc3339(row["end_time"]),
-        error_message=row["error_message"],
-        update_time=timeutil.rfc3339(row["update_time"]),
-        instance_name=row["instance_name"],
-    ).to_api()
-    # Pydantic would validate each alert again; they were built from the model already.
-    data["linked_alerts"] = alerts
-    return data
