@@ -171,3 +171,25 @@ def test_changed_triggers_and_replace_start_new_remediations(simulator, terrafor
     assert len({first, second, third, fourth}) == 4
     assert {r.id for r in _instance_remediations(simulator, "inst-training-11")} == {first, second, third, fourth}
     assert changes_by_address(ws.plan_json()) == {}
+
+
+def test_destroy_waits_for_a_running_remediation_within_the_delete_timeout(simulator, terraform_workspace):
+    simulator.set_lifecycle({}, default=(0, 1))
+    ws = terraform_workspace(simulator)
+    ws.write(config(remediation("a", instance_id="inst-training-12", wait_for="running")))
+    ws.init()
+    ws.apply()
+    finishing = ws.resource("together_remediation.a")
+    assert finishing["state"] == "RUNNING"
+    ws.destroy()
+    assert ws.resources() == {}
+    with _client(simulator) as client:
+        assert client.get_remediation(CLUSTER, "inst-training-12", finishing["id"]).state.value == "SUCCEEDED"
+
+    simulator.set_lifecycle({}, default=(0, 600))
+    ws.write(config(remediation("b", instance_id="inst-training-13", wait_for="running", timeouts={"delete": "1s"})))
+    ws.apply()
+    result = ws.destroy(check=False)
+    assert result.returncode != 0
+    assert "is still RUNNING" in result.stderr and "the delete timeout (1s) passed" in result.stderr
+    assert ws.resource("together_remediation.b")["state"] == "RUNNING", "a running remediation stays in state"
