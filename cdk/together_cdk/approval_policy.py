@@ -154,5 +154,6 @@ def _match_expression(check: Checker, prop: str, rule: ApprovalRule) -> str:
         at_least = severities[severities.index(min_severity) :]
         alert_terms.append(f"contains({json.dumps(at_least)}, a.severity)")
     if alert_terms:
-        terms.append(f"length([for a in r.linked_alerts : a if {' && '.join(alert_terms)}]) > 0")
+        alerts = "(r.linked_alerts == null ? [] : r.linked_alerts)"  # a remediation may have no alerts
+        terms.append(f"length([for a in {alerts} : a if {' && '.join(alert_terms)}]) > 0")
     return " && ".join(terms) if terms else "true"

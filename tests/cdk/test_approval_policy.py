@@ -55,6 +55,7 @@ def _evaluate_rules(tmp_path, document):
         {"id": "critical-replace", "instance_id": "inst-training-06", "mode": "REMEDIATION_MODE_VM_ONLY",
          "linked_alerts": [alert("GPUXidError", "PHC_SEVERITY_INFO"), alert("NodeDown", "PHC_SEVERITY_CRITICAL")]},
         {"id": "no-alerts", "instance_id": "inst-training-07", "mode": "REMEDIATION_MODE_VM_ONLY", "linked_alerts": []},
+        {"id": "null-alerts", "instance_id": "inst-training-08", "mode": "REMEDIATION_MODE_VM_ONLY", "linked_alerts": None},
     ]
     outputs = {
         name: {"value": review["for_each"].replace(address, "local.pending")}
@@ -79,7 +80,7 @@ def test_first_matching_rule_wins_in_terraform(tc, stack, tmp_path):
         # critical-eviction is critical too, but the eviction rule comes first: rejected, not approved.
         "no-evictions": ["critical-eviction"],
         "critical": ["critical-replace"],
-    }  # xid-reboot-info and no-alerts match no rule: left for a person
+    }  # xid-reboot-info, no-alerts and null-alerts match no rule: left for a person
 
 
 def test_rules_refused_at_synth(tc, stack):
