@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -167,3 +168,30 @@ def test_concurrent_applies_one_waits_one_fails_cleanly_nothing_lost_or_doubled(
         manual = [r for r in client.iter_remediations(CLUSTER) if r.trigger == "REMEDIATION_TRIGGER_MANUAL"]
     assert sorted(r.instance_id for r in manual) == sorted(DECLARED.values())
     assert simulator.stats()["requests_by_route"].get(CREATE_ROUTE) == len(DECLARED)
+
+
+def test_team_state_example_plans_reviews_gates_and_applies_on_pg(postgres, simulator, terraform_workspace, tmp_path):
+    """The documented flow of examples/team-state, as the CI workflow runs it."""
+    root = Path(__file__).resolve().parents[2]
+    env = _environment(terraform_workspace, simulator, postgres.conn_str(), "team_state_example")
+    env["TEAM_STATE_SCHEMA"] = "team_state_example"  # the app writes its schema into the backend
+    subprocess.run([sys.executable, str(root / "examples" / "team-state" / "main.py")], cwd=tmp_path, env=env,
+                   check=True, timeout=COMMAND_TIMEOUT)
+    stack = tmp_path / "cdktf.out" / "stacks" / "fleet-repairs"
+    _terraform(stack, env, "init", "-no-color")
+    _terraform(stack, env, "plan", "-no-color", "-lock-timeout=10m", "-out=tfplan")
+
+    review = subprocess.run(
+        [sys.executable, "-m", "together_remediation.cli", "plan", "review", "tfplan",
+         "--policy", str(root / "examples" / "ci" / "remediation-policy.toml")],
+        cwd=stack, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+    )
+    assert review.returncode == 0, review.stdout + review.stderr
+    assert "| **create** | gpu-09 | `inst-training-09` | ladder: REBOOT_VM → VM_ONLY → HOST_AWARE | high (3/4) |" in review.stdout
+    assert "2 nodes of 16 disrupted (12.5%)." in review.stdout and "### Policy: passed" in review.stdout
+
+    applied = _terraform(stack, env, "apply", "-no-color", "-lock-timeout=10m", "tfplan")
+    assert "Resources: 2 added" in applied.stdout
+    assert postgres.sql("select name from team_state_example.states").split() == ["default"]
+    stored = postgres.sql("select data from team_state_example.states where name = 'default'")
+    assert "together_remediation" in stored and postgres.conn_str() not in stored
