@@ -15,6 +15,7 @@ construct, which the CDK calls only when synthesizing HCL.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -30,6 +31,11 @@ _HCL_KINDS: Mapping[str, tuple[str, str]] = {
     "string_list": ("list", "stringList"),
     "string_map": ("map", "stringMap"),
 }
+
+
+def synthesizes_hcl() -> bool:
+    """Whether this app synthesizes HCL: the CDK decides from this variable (`cdktf synth --hcl` sets it)."""
+    return os.environ.get("SYNTH_HCL_OUTPUT") in ("true", "1")
 
 
 def hcl_attributes(attributes: Mapping[str, Any], kinds: Mapping[str, str]) -> dict[str, Any]:

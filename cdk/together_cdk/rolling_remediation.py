@@ -10,6 +10,7 @@ from typing import Any
 from constructs import Construct
 
 from ._cdk import cdk
+from ._element import synthesizes_hcl
 from ._values import Checker, PropError, is_unresolved, timeouts_block
 from .data_cluster import DataTogetherCluster
 from .enums import RemediationMode
@@ -129,9 +130,12 @@ class RollingRemediation(Construct):
         self.remediations: dict[str, Remediation] = {}
         width = len(str(math.ceil(len(keys) / max_in_flight)))
         previous: list[Remediation] = []
+        hcl = synthesizes_hcl()  # HCL renders each resource apart: it needs the CDK's depends_on
         for start in range(0, len(keys), max_in_flight):
             number = len(self.batches) + 1
             batch = []
+            # The first batch waits for the user's depends_on; the others for the batch before.
+            waits_for = depends_on if number == 1 else (previous if hcl else None)
             for key in keys[start : start + max_in_flight]:
                 remediation = Remediation(
                     self,
@@ -145,11 +149,12 @@ class RollingRemediation(Construct):
                     rerun_on_failure=rerun_on_failure,
                     timeouts=timeouts,
                     provider=provider,
-                    depends_on=depends_on if number == 1 else None,
+                    depends_on=waits_for,
                     lifecycle=lifecycle,
                 )
-                # The order of the roll: the same depends_on, written at synth without calls to Node.
-                remediation._run_after(previous)
+                if not hcl and number > 1:
+                    # The same depends_on, written at synth by the stack's element: no calls to Node.
+                    remediation._run_after(previous)
                 batch.append(remediation)
                 self.remediations[key] = remediation
             self.batches.append(batch)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+
 import pytest
 
 from .conftest import synth_json
@@ -92,3 +97,28 @@ def test_refused_at_synth(tc, stack, props, prop, problem):
     assert message.startswith("test/roll: "), message
     assert f": {prop}: " in message and problem in message, message
     assert "resource" not in synth_json(tc, stack)
+
+
+HCL_APP = """
+from together_cdk import App, TerraformStack, TogetherProvider, RollingRemediation
+app = App(outdir={outdir!r})
+stack = TerraformStack(app, "hcl")
+TogetherProvider(stack, "together")
+RollingRemediation(stack, "roll", cluster_id="cluster-training", instance_ids=["inst-training-01", "inst-training-02"],
+                   cluster_node_count=16)
+app.synth()
+"""
+
+
+def test_hcl_output_keeps_the_order_of_the_roll(tmp_path):
+    outdir = tmp_path / "out"
+    env = {**os.environ, "SYNTH_HCL_OUTPUT": "true"}
+    subprocess.run([sys.executable, "-c", HCL_APP.format(outdir=str(outdir))], env=env, check=True,
+                   capture_output=True, timeout=120)
+    hcl = (outdir / "stacks" / "hcl" / "cdk.tf").read_text()
+    blocks = dict(re.findall(r'resource "together_remediation" "(\S+)" \{(.*?)\n\}', hcl, re.S))
+    (first,) = [name for name in blocks if name.startswith("roll_1-")]
+    (second,) = [name for name in blocks if name.startswith("roll_2-")]
+    assert 'instance_id = "inst-training-02"' in blocks[second]
+    assert f"together_remediation.{first}" in blocks[second]
+    assert "depends_on" not in blocks[first]
