@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .conftest import synth_json
@@ -228,3 +230,18 @@ def test_constructs_in_two_stacks_stay_apart(tc, tmp_path):
     assert "data" not in synth_json(tc, training)
     assert synth_json(tc, inference)["data"]["together_cluster"]["c"] == {"cluster_id": "cluster-inference"}
     assert "resource" not in synth_json(tc, inference)
+
+
+def test_a_reference_across_stacks_goes_through_remote_state(tc, tmp_path):
+    app = tc.App(outdir=str(tmp_path / "out"))
+    inventory, repairs = tc.TerraformStack(app, "inventory"), tc.TerraformStack(app, "repairs")
+    tc.TogetherProvider(inventory, "together")
+    tc.TogetherProvider(repairs, "together")
+    cluster = tc.DataTogetherCluster(inventory, "cluster", cluster_id=CLUSTER)
+    tc.Remediation(repairs, "r", cluster_id=CLUSTER, instance_id=cluster.instance_id_of("gpu-01"), mode="REMEDIATION_MODE_REBOOT_VM")
+    app.synth()
+    written = lambda name: json.loads((tmp_path / "out" / "stacks" / name / "cdk.tf.json").read_text())  # noqa: E731
+    instance_id = written("repairs")["resource"]["together_remediation"]["r"]["instance_id"]
+    assert instance_id.startswith("${data.terraform_remote_state.cross-stack-reference-input-inventory.outputs.")
+    (output,) = written("inventory")["output"].values()
+    assert output["value"] == '${data.together_cluster.cluster.instance_id_by_node_name["gpu-01"]}'
