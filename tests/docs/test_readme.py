@@ -132,7 +132,9 @@ def test_every_readme_command_runs_against_the_simulator(tmp_path, terraform_ins
         stats = httpx.get(f"http://127.0.0.1:{port}/_simulator/stats", timeout=10).json()
         assert stats["remediations_by_state"].get("SUCCEEDED") == 3, stats  # gpu-05, gpu-06 and the approved gpu-03
         assert stats["requests_by_route"]["POST /v1/compute/clusters/{cluster_id}/instances/{instance_id}/remediations"] == 2
-        assert "sim-demo-key" not in (checkout / "quickstart-hcl" / "terraform.log").read_text()
+        debug_log = (checkout / "quickstart-hcl" / "terraform.log").read_text()
+        assert "/compute/clusters/cluster-training" in debug_log  # TF_LOG=debug shows the API calls...
+        assert "sim-demo-key" not in debug_log  # ...never the key
     finally:
         simulator.terminate()
         simulator.wait(timeout=30)
