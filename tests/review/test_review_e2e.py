@@ -131,7 +131,7 @@ def test_gate_on_a_real_plan(workspace, tmp_path):
     policy = Path(__file__).resolve().parents[2] / "examples" / "ci" / "remediation-policy.toml"
     refused = run_cli(workspace, str(plan), "--policy", str(policy))
     assert refused.returncode == 1
-    assert "- `allow_evict_without_replacement`: EVICT\\_WITHOUT\\_REPLACEMENT removes the node" in refused.stdout
+    assert "- `allow_evict_without_replacement`: EVICT_WITHOUT_REPLACEMENT removes the node" in refused.stdout
     assert "- `require_reason`: no reason given: `together_remediation.gpu11`" in refused.stdout
     lenient = tmp_path / "lenient.yaml"
     lenient.write_text("allow_evict_without_replacement: true\nmax_remediations_per_plan: 2\n")

@@ -311,9 +311,12 @@ def _replace_why(entry: ResourceChange, state: Any, drift: Drift | None) -> str:
     if ended:
         parts.append(ended)
     reason = ACTION_REASONS.get(entry.action_reason or "", entry.action_reason)
-    paths = [".".join(str(p) for p in path) for path in entry.change.replace_paths or []]
+    paths = {".".join(str(p) for p in path) for path in entry.change.replace_paths or []}
+    if "state" in paths:  # the provider replaces on the live state only to run again
+        parts.append("rerun_on_failure")
+        paths.discard("state")
     if reason == "changed" and paths:
-        parts.append("changed: " + ", ".join(sorted(set(paths))))
+        parts.append("changed: " + ", ".join(sorted(paths)))
     elif reason and reason != "changed":
         parts.append(reason)
     return "; ".join(parts) or "replacement"

@@ -16,7 +16,9 @@ from together_remediation.review.text import (
 from together_remediation.review.values import is_marker
 
 TITLE = "## Remediation plan review"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+# Markdown that could format, link or break a table cell; "_" is left alone (GitHub ignores
+# intraword underscores, and mode names are full of them).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|#~])")
 
 
 def text(value: Any, missing: str = "—") -> str:
