@@ -63,93 +63,90 @@ class DataTogetherRemediation(TogetherDataSource, cdk.TerraformDataSource):
         )
         self._create(scope, id, config)
 
-    def _string(self, name: str) -> str:
-        return self.get_string_attribute(name)
-
     @property
     def id(self) -> str:
         """The remediation's id."""
-        return self._string("id")
+        return self.get_string_attribute("id")
 
     @property
     def instance_name(self) -> str:
         """The instance's node name."""
-        return self._string("instance_name")
+        return self.get_string_attribute("instance_name")
 
     @property
     def mode(self) -> str:
         """One of `RemediationMode`."""
-        return self._string("mode")
+        return self.get_string_attribute("mode")
 
     @property
     def trigger(self) -> str:
         """One of `RemediationTrigger`."""
-        return self._string("trigger")
+        return self.get_string_attribute("trigger")
 
     @property
     def state(self) -> str:
         """One of `RemediationState`."""
-        return self._string("state")
+        return self.get_string_attribute("state")
 
     @property
     def reason(self) -> str:
         """Why it was asked for."""
-        return self._string("reason")
+        return self.get_string_attribute("reason")
 
     @property
     def requested_by(self) -> str:
         """Who asked for it."""
-        return self._string("requested_by")
+        return self.get_string_attribute("requested_by")
 
     @property
     def create_time(self) -> str:
         """When it was created (RFC 3339)."""
-        return self._string("create_time")
+        return self.get_string_attribute("create_time")
 
     @property
     def start_time(self) -> str:
         """When it started running."""
-        return self._string("start_time")
+        return self.get_string_attribute("start_time")
 
     @property
     def end_time(self) -> str:
         """When it ended."""
-        return self._string("end_time")
+        return self.get_string_attribute("end_time")
 
     @property
     def update_time(self) -> str:
         """When it last changed."""
-        return self._string("update_time")
+        return self.get_string_attribute("update_time")
 
     @property
     def error_message(self) -> str:
         """Why it failed, if it did."""
-        return self._string("error_message")
+        return self.get_string_attribute("error_message")
 
     @property
     def reviewed_by(self) -> str:
         """Who approved or rejected it."""
-        return self._string("reviewed_by")
+        return self.get_string_attribute("reviewed_by")
 
     @property
     def review_time(self) -> str:
         """When it was reviewed."""
-        return self._string("review_time")
+        return self.get_string_attribute("review_time")
 
     @property
     def review_comment(self) -> str:
         """The review's comment."""
-        return self._string("review_comment")
+        return self.get_string_attribute("review_comment")
 
     @property
     def active_health_check_run_id(self) -> str:
         """The active health-check run behind it."""
-        return self._string("active_health_check_run_id")
+        return self.get_string_attribute("active_health_check_run_id")
 
     @property
     def passive_health_check_event_id(self) -> str:
         """The passive health-check event behind it."""
-        return self._string("passive_health_check_event_id")
+        return self.get_string_attribute("passive_health_check_event_id")
 
     @property
     def linked_alerts(self) -> AlertListReference:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -90,7 +91,7 @@ class RollingRemediation(Construct):
             check.fail(keys_prop, "must be a list known at synth (the order of the roll)")
         if not keys:
             check.fail(keys_prop, "must name at least one node")
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        duplicates = sorted(key for key, times in Counter(keys).items() if times > 1)
         if duplicates:
             check.fail(keys_prop, f"lists {', '.join(duplicates)} more than once")
         if mode is not None and escalation is not None:
@@ -105,6 +106,8 @@ class RollingRemediation(Construct):
         rerun_on_failure = check.boolean("rerun_on_failure", rerun_on_failure)
         timeouts = timeouts_block(check, timeouts, ("create", "delete"))
         max_in_flight = check.integer("max_in_flight", max_in_flight, minimum=1)
+        if is_unresolved(max_in_flight):
+            check.fail("max_in_flight", "must be a number known at synth (it shapes the batches)")
         share = check.share("max_unavailable_share", max_unavailable_share)
         check.integer("cluster_node_count", cluster_node_count, minimum=1)
         if cluster_node_count is not None:
