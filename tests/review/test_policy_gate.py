@@ -160,3 +160,13 @@ def test_approval_of_an_unseen_remediation_fails_closed(tmp_path, mixed_plan):
             "mode is known only after apply or is sensitive: cannot verify",
         )
     ]
+
+
+def test_an_empty_policy_still_refuses_evict(tmp_path, mixed_plan):
+    policy = _policy(tmp_path, "", "empty.yaml")
+    assert _violations(mixed_plan, policy) == []
+    mixed_plan["resource_changes"][4]["change"]["after"]["escalation"].append("REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT")
+    mixed_plan["resource_changes"][4]["change"]["after_unknown"]["escalation"].append(False)
+    [violation] = _violations(mixed_plan, policy)
+    assert violation.rule == "allow_evict_without_replacement"
+    assert violation.addresses == ['together_remediation.ladder["gpu-07"]']

@@ -185,3 +185,19 @@ def test_review_destroy_only_forgets(mixed_plan):
     approve["change"]["before"], approve["change"]["after"] = approve["change"]["after"], None
     change = _change(_review(mixed_plan), approve["address"])
     assert change.action == Action.FORGET and not change.runs_remediation
+
+
+def test_replacement_says_why_terraform_replaces(mixed_plan):
+    replace = mixed_plan["resource_changes"][3]
+    mixed_plan["resource_drift"] = []
+    replace["change"]["before"]["state"] = "SUCCEEDED"
+    cases = {
+        ("replace_because_cannot_update", (("mode",), ("reason",))): "changed: mode, reason",
+        ("replace_by_request", ()): "replacement requested (-replace)",
+        ("replace_because_tainted", ()): "the object is tainted",
+        ("replace_by_triggers", ()): "replace_triggered_by",
+    }
+    for (action_reason, paths), why in cases.items():
+        replace["action_reason"] = action_reason
+        replace["change"]["replace_paths"] = [list(p) for p in paths]
+        assert _change(_review(mixed_plan), "together_remediation.gpu05").why == why
