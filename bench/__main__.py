@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if "apply" in chosen:
             from bench import apply
 
-            apply.run(bench, report, apply_count, runs=1 if args.quick else 3)
+            apply.run(bench, report, apply_count, runs=args.runs or (1 if args.quick else 3))
         if "concurrency" in chosen:
             from bench import concurrency
 
