@@ -138,9 +138,32 @@ class RemediationReviewResource(ResourceType):
         if call.prior is None:
             chosen = planned.get("remediation_id")
             planned["id"] = chosen if is_known(chosen) else Unknown
+            if all(is_known(planned.get(name)) for name in ("cluster_id", "instance_id", "remediation_id", "decision")):
+                self._plan_against_live(call)
             return
         if not call.requires_replace and not satisfied(call.prior.get("state"), planned["wait_for"]):
             planned["state"] = Unknown  # the update waits for the remediation to move on
+
+    def _plan_against_live(self, call: PlanCall) -> None:
+        """Check the review can happen and show what cannot change: the remediation's mode and trigger.
+
+        A plan in CI then fails on a review that the apply would refuse, instead of at apply time.
+        """
+        planned = call.planned
+        current = call.session.lookups.remediation(planned["cluster_id"], planned["instance_id"], planned["remediation_id"])
+        if current is None:
+            raise ProviderError(
+                "Remediation not found",
+                f"No remediation {planned['remediation_id']} on instance {planned['instance_id']} of cluster {planned['cluster_id']}.",
+                path=["remediation_id"],
+            )
+        if _state(current) != "PENDING_APPROVAL" and decision_of(current) != planned["decision"]:
+            raise ProviderError(
+                f"Remediation {current.id} is {_state(current)}, not PENDING_APPROVAL", _why_not(current, planned["decision"])
+            )
+        from together_api.models import enum_value
+
+        planned["mode"], planned["trigger"] = enum_value(current.mode), enum_value(current.trigger)
 
     # ---- apply ----------------------------------------------------------------------------
 

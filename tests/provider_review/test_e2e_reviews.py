@@ -60,6 +60,9 @@ def test_policy_plans_one_review_per_pending_remediation_and_apply_records_them(
         f'together_remediation_review.reject["{warning["id"]}"]': ["create"],
     }
     planned = {c["address"]: c["change"]["after"] for c in plan["resource_changes"]}
+    # The plan already shows what the review cannot change: the remediation's mode and trigger.
+    assert planned[f'together_remediation_review.approve["{DEMO_PENDING}"]']["mode"] == "REMEDIATION_MODE_VM_ONLY"
+    assert planned[f'together_remediation_review.reject["{warning["id"]}"]']["trigger"] == "REMEDIATION_TRIGGER_AUTOMATED"
     assert planned[f'together_remediation_review.approve["{critical["id"]}"]']["comment"] == (
         "Critical GPUXidError on gpu-09: approved by policy"
     )
@@ -95,10 +98,10 @@ def test_reviewing_a_running_remediation_fails_naming_its_state(simulator, terra
     ws = terraform_workspace(simulator)
     ws.write(config(review("late", "inst-training-10", running.id, "APPROVE")))
     ws.init()
-    result = ws.apply(check=False)
-    assert result.returncode != 0
-    assert f"Remediation {running.id} is RUNNING, not PENDING_APPROVAL" in said(result)
-    assert "never reviewed" in said(result)
+    for result in (ws.plan(check=False), ws.apply(check=False)):  # refused at plan time already
+        assert result.returncode != 0
+        assert f"Remediation {running.id} is RUNNING, not PENDING_APPROVAL" in said(result)
+        assert "never reviewed" in said(result)
     assert "together_remediation_review.late" not in ws.resources()
 
 
@@ -159,3 +162,26 @@ def test_approve_and_wait_for_terminal_reports_a_failed_repair_with_the_api_mess
     assert f"Approved remediation {DEMO_PENDING} of {CLUSTER}/inst-training-03 failed" in said(result)
     assert "host lost power during the repair" in said(result)
     assert ws.resource("together_remediation_review.gpu03")["state"] == "FAILED"
+
+
+def test_a_saved_plan_applied_after_someone_else_reviewed_fails_or_adopts(simulator, terraform_workspace):
+    second = simulator.inject_alert(CLUSTER, "inst-training-12", "GPUXidError", "PHC_SEVERITY_CRITICAL")["remediation"]["id"]
+    ws = terraform_workspace(simulator)
+    ws.write(
+        config(
+            review("reject_gpu03", "inst-training-03", DEMO_PENDING, "REJECT"),
+            review("approve_gpu12", "inst-training-12", second, "APPROVE", comment="policy"),
+        )
+    )
+    ws.init()
+    ws.run("plan", "-input=false", "-no-color", "-out=tfplan")
+    with TogetherClient(simulator.api_key, simulator.base_url) as client:  # both approved in the console meanwhile
+        client.approve_remediation(CLUSTER, "inst-training-03", DEMO_PENDING, "console")
+        client.approve_remediation(CLUSTER, "inst-training-12", second, "console")
+
+    result = ws.run("apply", "-input=false", "-no-color", "tfplan", check=False)
+    assert result.returncode != 0
+    assert f"Remediation {DEMO_PENDING} is" in said(result) and "already approved by sim-user@example.com" in said(result)
+    adopted = ws.resource("together_remediation_review.approve_gpu12")
+    assert adopted["review_comment"] == "console" and adopted["comment"] == "policy"
+    assert "together_remediation_review.reject_gpu03" not in ws.resources()
