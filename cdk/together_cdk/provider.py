@@ -22,8 +22,9 @@ class TogetherProvider(ProviderAttributes, cdk.TerraformProvider):
 
     :param scope: the stack (or construct) the provider belongs to.
     :param id: the construct id.
-    :param api_key: API key (sensitive). Prefer the `TOGETHER_API_KEY` environment variable or a
-        sensitive `TerraformVariable`: a literal string is written into `cdk.tf.json`.
+    :param api_key: API key, as a token only (e.g. a sensitive `TerraformVariable`'s value): a
+        literal key would be written into `cdk.tf.json`, so it is refused. Default: the provider
+        reads `TOGETHER_API_KEY`.
     :param base_url: API base URL. Default `https://api.together.xyz/v1` (or `TOGETHER_BASE_URL`);
         must be https unless the host is loopback (the simulator).
     :param request_timeout: time-out of one API request, a duration such as `"30s"` (default `"30s"`).
@@ -60,7 +61,7 @@ class TogetherProvider(ProviderAttributes, cdk.TerraformProvider):
         self._alias = check.string("alias", alias)
         self._attributes = drop_unset(
             {
-                "api_key": check.string("api_key", api_key),
+                "api_key": _api_key(check, api_key),
                 "base_url": _base_url(check, base_url),
                 "request_timeout": check.duration("request_timeout", request_timeout),
                 "max_retries": check.integer("max_retries", max_retries, minimum=0),
@@ -109,3 +110,14 @@ def _base_url(check: Checker, value: Any) -> Any:
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:
         check.fail("base_url", f"must use https unless the host is loopback; got {value!r}")
     return value
+
+
+def _api_key(check: Checker, value: Any) -> Any:
+    """Only a token: a literal key would land in the synthesized file (and never in an error)."""
+    if value is None or is_unresolved(value):
+        return value
+    check.fail(
+        "api_key",
+        "a literal key would be written into the synthesized configuration; set TOGETHER_API_KEY "
+        "where terraform runs, or pass a sensitive TerraformVariable's value",
+    )

@@ -82,6 +82,14 @@ def test_provider_prop_errors(tc, stack, props, prop, problem):
     assert str(raised.value).startswith(f"test/together: {prop}: ") and problem in str(raised.value)
 
 
+def test_a_literal_api_key_is_refused_without_being_echoed(tc, stack):
+    with pytest.raises(tc.PropError) as raised:
+        tc.TogetherProvider(stack, "together", api_key="tgr-live-0123456789")
+    assert str(raised.value).startswith("test/together: api_key: a literal key would be written")
+    assert "tgr-live-0123456789" not in str(raised.value)
+    assert "provider" not in synth_json(tc, stack)
+
+
 def test_nested_construct_path_is_named(tc, stack):
     from constructs import Construct
 
