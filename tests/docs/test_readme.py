@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -65,13 +66,13 @@ def _checkout(root: Path) -> Path:
     checkout = root / "checkout"
     checkout.mkdir()
     shutil.copytree(REPO_ROOT / "examples", checkout / "examples", ignore=shutil.ignore_patterns(".terraform", "cdktf.out", "*.tfstate*"))
-    (checkout / ".venv").symlink_to(REPO_ROOT / ".venv")
+    (checkout / ".venv").symlink_to(sys.prefix)  # the venv running the tests (`make` builds it as .venv)
     return checkout
 
 
 def _reader_environment(root: Path) -> dict[str, str]:
     """A shell as a reader has it: no Terraform or Together settings, the venv not yet on PATH."""
-    venv_bin = str(REPO_ROOT / ".venv" / "bin")
+    venv_bin = str(Path(sys.prefix) / "bin")
     environment = {
         key: value
         for key, value in os.environ.items()
