@@ -199,3 +199,23 @@ def test_approve_and_reject_plan_review_and_gate(workspace, simulator):
     passed = run_cli(workspace, str(plan_file(workspace)), "--policy", str(policy))
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "### Policy: passed" in passed.stdout
+
+
+def test_destroy_plan_review(workspace, simulator):
+    configure(workspace, {"gpu13": remediation("inst-training-13", mode="REMEDIATION_MODE_REBOOT_VM", reason="done")})
+    workspace.apply()  # SUCCEEDED at once (zero durations)
+    simulator.set_lifecycle({}, default=(600, 600))  # what comes next stays PENDING
+    configure(
+        workspace,
+        {
+            "gpu13": remediation("inst-training-13", mode="REMEDIATION_MODE_REBOOT_VM", reason="done"),
+            "gpu14": remediation("inst-training-14", mode="REMEDIATION_MODE_HOST_AWARE", reason="queued", wait_for="none"),
+        },
+    )
+    workspace.apply()
+
+    document = workspace.plan_json("-destroy")
+    del document["_stdout"]
+    plan = workspace.directory / "plan.json"
+    plan.write_text(json.dumps(document))
+    assert_matches_expected(review_plan_file(str(plan)).text, "destroy.md")
