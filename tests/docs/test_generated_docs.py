@@ -145,3 +145,20 @@ def test_docs_generate_check_fails_on_drift_and_generate_repairs_it(tmp_path, ge
     assert "removed docs/data-sources/retired.md" in write.stdout
     assert "# one more line of example" in page.read_text()
     assert _docs_command(root, "--check").returncode == 0
+
+
+def test_the_plan_behaviours_read_from_the_provider_name_the_attributes_terraform_lists(live_schema):
+    from together_remediation.docs_gen.declared import declared_behaviours
+
+    def paths(block, prefix=()):
+        found = {(*prefix, name) for name in block.get("attributes", {})}
+        for name, nested in block.get("block_types", {}).items():
+            found |= paths(nested["block"], (*prefix, name))
+        return found
+
+    sections = {"resource": "resource_schemas", "data-source": "data_source_schemas"}
+    for (kind, type_name), behaviours in declared_behaviours().items():
+        block = live_schema["provider"]["block"] if kind == "provider" else live_schema[sections[kind]][type_name]["block"]
+        assert set(behaviours) == paths(block), f"{kind} {type_name}: declarations and Terraform's schema differ"
+    assert declared_behaviours()[("resource", "together_remediation")][("cluster_id",)].forces_replacement
+    assert not declared_behaviours()[("resource", "together_remediation")][("wait_for",)].forces_replacement
