@@ -245,3 +245,14 @@ def test_a_reference_across_stacks_goes_through_remote_state(tc, tmp_path):
     assert instance_id.startswith("${data.terraform_remote_state.cross-stack-reference-input-inventory.outputs.")
     (output,) = written("inventory")["output"].values()
     assert output["value"] == '${data.together_cluster.cluster.instance_id_by_node_name["gpu-01"]}'
+
+
+def test_a_moved_resource_leaves_only_the_moved_block(tc, stack):
+    old = tc.Remediation(stack, "old", cluster_id=CLUSTER, instance_id=INSTANCE, mode="REMEDIATION_MODE_REBOOT_VM")
+    new = tc.Remediation(stack, "new", cluster_id=CLUSTER, instance_id=INSTANCE, mode="REMEDIATION_MODE_REBOOT_VM")
+    new.add_move_target("renamed")
+    old.move_to("renamed")
+    document = synth_json(tc, stack)
+    assert list(document["resource"]["together_remediation"]) == ["new"]
+    assert document["resource"]["together_remediation"]["new"]["instance_id"] == INSTANCE
+    assert document["moved"] == [{"from": "together_remediation.old", "to": "together_remediation.new"}]
