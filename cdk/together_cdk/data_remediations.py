@@ -100,5 +100,5 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
 
     @property
     def id(self) -> str:
-        """The data source's id."""
+        """The data source's id, `CLUSTER/INSTANCE`."""
         return self.get_string_attribute("id")
