@@ -136,6 +136,10 @@ class ResourceType(_SchemaType):
     def import_state(self, call: Call, import_id: str) -> State | None:
         raise ProviderError(f"{call.type_name} cannot be imported")
 
+    def upgrade(self, ctx: object, version: int, old: State) -> State:
+        """State written by an older schema version, in the current shape (called by ``tf``)."""
+        return old
+
 
 class DataSourceType(_SchemaType):
     """A data source: ``read`` turns the configuration into the full state."""

@@ -193,3 +193,22 @@ def test_destroy_waits_for_a_running_remediation_within_the_delete_timeout(simul
     assert result.returncode != 0
     assert "is still RUNNING" in result.stderr and "the delete timeout (1s) passed" in result.stderr
     assert ws.resource("together_remediation.b")["state"] == "RUNNING", "a running remediation stays in state"
+
+
+def test_import_block_adopts_a_remediation_made_outside_terraform(simulator, terraform_workspace):
+    with _client(simulator) as client:
+        outside = client.create_remediation(CLUSTER, "inst-training-14", "REMEDIATION_MODE_VM_ONLY", "made in the console")
+    ws = terraform_workspace(simulator)
+    ws.write(
+        config(
+            remediation("a", instance_id="inst-training-14", mode="REMEDIATION_MODE_VM_ONLY", reason="made in the console")
+            + f'import {{\n  to = together_remediation.a\n  id = "{CLUSTER}/inst-training-14/{outside.id}"\n}}\n'
+        )
+    )
+    ws.init()
+    plan = ws.plan_json()
+    assert [c["address"] for c in plan["resource_changes"] if c["change"].get("importing")] == ["together_remediation.a"]
+    ws.apply()
+    imported = ws.resource("together_remediation.a")
+    assert imported["id"] == outside.id and imported["state"] == "SUCCEEDED" and imported["instance_name"] == "gpu-14"
+    assert [r.id for r in _instance_remediations(simulator, "inst-training-14")] == [outside.id]
