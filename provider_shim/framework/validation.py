@@ -54,6 +54,14 @@ class Validator:
             if isinstance(value, str) and not value.strip():
                 self.error([name], f"{name} must not be empty", f"Set {name} to a non-empty string.")
 
+    def max_length(self, limit: int, *names: str) -> None:
+        """Strings of at most ``limit`` characters: a pasted file or a runaway expression fails here,
+        naming the attribute, instead of as an unreadable URL or request error at apply."""
+        for name in names:
+            value = self.config.get(name)
+            if isinstance(value, str) and len(value) > limit:
+                self.error([name], f"{name} is too long", f"{name} has {len(value)} characters; at most {limit} are accepted.")
+
     def one_of(self, path: Path, allowed: Sequence[str]) -> None:
         value = self.value(path)
         if is_known(value) and value not in allowed:

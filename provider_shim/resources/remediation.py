@@ -49,6 +49,10 @@ TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED"})
 CANCELLABLE = frozenset({"PENDING_APPROVAL", "PENDING"})
 RERUN_STATES = frozenset({"FAILED", "CANCELLED"})
 DEFAULT_TIMEOUTS = {"create": "30m", "delete": "10m"}
+# Sanity limits, far above any real id or reason: ids go into request paths (a long one would
+# fail at apply as an invalid URL) and a reason is a sentence for operators, not a file.
+MAX_ID_LENGTH = 256
+MAX_REASON_LENGTH = 4096
 
 ATTEMPT_OBJECT = Object(
     {
@@ -150,6 +154,8 @@ class RemediationResource(ResourceType):
 
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id", "instance_id")
+        check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
+        check.max_length(MAX_REASON_LENGTH, "reason")
         check.exactly_one_of(["mode", "escalation"])
         check.one_of(["mode"], MODES)
         ladder = check.value(["escalation"])
