@@ -104,3 +104,22 @@ def test_a_construct_prop_without_a_param_description_is_an_error():
         "together_cdk.Widget: prop 'colour' has no :param: description",
     ]
     assert "| `size` | `int` | `2` |" in text
+
+
+def test_members_a_construct_sets_are_documented_with_their_hint_and_doc_comment():
+    from together_remediation.docs_gen.cdk_page import _construction_members
+
+    class Roll:
+        def __init__(self, scope, id) -> None:
+            #: The remediations by node name.
+            self.by_node: dict[str, int] = {}
+            self.count = len([])
+            self.pending = Problems()
+            self._private = 1
+
+    Roll.__module__ = "together_cdk.roll"
+    assert _construction_members(Roll) == {
+        "by_node": ("dict[str, int]", "The remediations by node name."),
+        "count": ("Any", "Set when the construct is built."),
+        "pending": ("Problems", "Set when the construct is built."),
+    }

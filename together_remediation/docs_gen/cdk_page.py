@@ -175,12 +175,56 @@ def _members(cls: type, problems: Problems) -> list[str]:
                 signature = inspect.signature(member)
                 arguments = ", ".join(_parameter(p) for p in list(signature.parameters.values())[1:])
                 methods.append(f"- `{name}({arguments}) -> {_annotation(signature.return_annotation)}`: {_cell(summary)}")
+    construction = _construction_members(cls)
+    if construction:
+        attributes.extend(f"| `{name}` | `{_cell(hint)}` | {_cell(text)} |" for name, (hint, text) in construction.items() if name not in seen)
     parts = []
     if attributes:
         parts.append("Attributes:\n\n| attribute | type | description |\n|---|---|---|\n" + "\n".join(sorted(attributes)))
     if methods:
         parts.append("Methods:\n\n" + "\n".join(sorted(methods)))
     return parts
+
+
+def _construction_members(cls: type) -> dict[str, tuple[str, str]]:
+    """Public members ``__init__`` sets (``self.batches: list[...] = ...``): their hint (or the
+    class they are built from, ``self.pending = DataTogetherRemediations(...)``) and the ``#:``
+    comment above them, Sphinx's convention for documenting attributes."""
+    if "__init__" not in vars(cls) or not cls.__module__.startswith("together_cdk"):
+        return {}
+    try:
+        source = textwrap.dedent(inspect.getsource(vars(cls)["__init__"]))
+    except (OSError, TypeError):
+        return {}
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    found: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(tree):
+        targets, hint = [], None
+        if isinstance(node, ast.AnnAssign):
+            targets, hint = [node.target], ast.unparse(node.annotation)
+        elif isinstance(node, ast.Assign):
+            targets = node.targets
+            if isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) and node.value.func.id[:1].isupper():
+                hint = node.value.func.id  # built from a class: that is its type
+        for target in targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+                and not target.attr.startswith("_")
+            ):
+                found.setdefault(target.attr, (hint or "Any", _doc_comment(lines, node.lineno - 1)))
+    return found
+
+
+def _doc_comment(lines: list[str], index: int) -> str:
+    """The ``#:`` comment lines right above ``lines[index]``."""
+    comment: list[str] = []
+    while index > 0 and lines[index - 1].strip().startswith("#:"):
+        index -= 1
+        comment.insert(0, lines[index].strip()[2:].strip())
+    return " ".join(comment) or "Set when the construct is built."
 
 
 def _annotation(annotation: Any) -> str:
