@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 import threading
+import traceback
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -141,6 +142,7 @@ def main() -> None:
     credentials = grpc.ssl_server_credentials([(key_pem, cert_pem)], require_client_auth=False)
     directory = _socket_directory()
     socket_path = os.path.join(directory, "plugin.sock")
+    exit_code = 0
     try:
         server.add_secure_port(f"unix:{socket_path}", credentials)
         server.start()
@@ -154,7 +156,10 @@ def main() -> None:
             if os.getppid() != parent:  # Terraform is gone: nobody will read our answers
                 server.stop(0)
                 break
+    except BaseException:  # os._exit below would swallow the traceback: show it first
+        traceback.print_exc()
+        exit_code = 1
     finally:
         _remove_socket_directory(directory)
         sys.stderr.flush()
-        os._exit(0)
+        os._exit(exit_code)
