@@ -123,3 +123,11 @@ def test_members_a_construct_sets_are_documented_with_their_hint_and_doc_comment
         "count": ("Any", "Set when the construct is built."),
         "pending": ("Problems", "Set when the construct is built."),
     }
+
+
+def test_without_terraform_the_generator_says_so(monkeypatch):
+    from together_remediation.docs_gen.live_schema import SchemaError, read_live_schema
+
+    monkeypatch.setenv("PATH", "")
+    with pytest.raises(SchemaError, match="terraform is not on PATH"):
+        read_live_schema()
