@@ -80,6 +80,8 @@ class ApprovalPolicy(Construct):
     ) -> None:
         check = Checker(scope, id)
         check.string("cluster_id", cluster_id, required=True)
+        instance_id = check.string("instance_id", instance_id)
+        wait_for = check.enum("wait_for", wait_for, WaitFor)
         if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence) or not rules:
             check.fail("rules", "must be a list of at least one ApprovalRule")
         matches: list[str] = []

@@ -102,4 +102,8 @@ def test_rules_refused_at_synth(tc, stack):
             tc.ApprovalPolicy(stack, "policy", cluster_id=CLUSTER, rules=rules)
         assert str(raised.value).startswith(f"test/policy: {prop}: "), str(raised.value)
         assert problem in str(raised.value)
-    assert "resource" not in synth_json(tc, stack)
+    for props, prop, problem in [({"wait_for": "later"}, "wait_for", "must be one of terminal, running, none"),
+                                 ({"instance_id": ""}, "instance_id", "must not be empty")]:
+        with pytest.raises(tc.PropError, match=rf"^test/policy: {prop}: {problem}"):
+            tc.ApprovalPolicy(stack, "policy", cluster_id=CLUSTER, rules=[rule(decision="APPROVE")], **props)
+    assert "resource" not in synth_json(tc, stack) and "data" not in synth_json(tc, stack)
