@@ -78,7 +78,8 @@ def provider_schema() -> Schema:
                 "max_in_flight_per_cluster",
                 Number(),
                 "At most this many of this provider's remediations run at once per cluster; further creates "
-                "wait their turn, so a fleet rolls out gradually. Unset: no limit.",
+                "wait their turn, so a fleet rolls out gradually. A create holds its turn until it has waited as "
+                "`wait_for` asks (with `wait_for = \"none\"`, only the creations are paced). Unset: no limit.",
             ),
         ],
     )
