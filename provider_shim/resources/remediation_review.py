@@ -168,20 +168,20 @@ class RemediationReviewResource(ResourceType):
     # ---- apply ----------------------------------------------------------------------------
 
     def create(self, call: ApplyCall) -> State | None:
-        from together_api.errors import FailedPreconditionError
+        from together_api.errors import FailedPreconditionError, NotFoundError
 
         planned = dict(call.planned or {})
         cluster_id, instance_id, remediation_id = planned["cluster_id"], planned["instance_id"], planned["remediation_id"]
         decision, comment = planned["decision"], planned.get("comment")
         session = call.session
 
-        current, reviewed_now = self._fetch(call, planned), False
-        if _state(current) == "PENDING_APPROVAL":
-            review = session.client.approve_remediation if decision == "APPROVE" else session.client.reject_remediation
-            try:
-                current, reviewed_now = review(cluster_id, instance_id, remediation_id, comment), True
-            except FailedPreconditionError:
-                current = self._fetch(call, planned)  # reviewed or resolved since the read: judge it below
+        # Review straight away (the plan saw it waiting); the API refuses a remediation that is no
+        # longer PENDING_APPROVAL, and only then is it read, to adopt it or say what happened.
+        review = session.client.approve_remediation if decision == "APPROVE" else session.client.reject_remediation
+        try:
+            current, reviewed_now = review(cluster_id, instance_id, remediation_id, comment), True
+        except (FailedPreconditionError, NotFoundError):
+            current, reviewed_now = self._fetch(call, planned), False  # gone: "Remediation not found"
         if decision_of(current) != decision:
             raise ProviderError(f"Remediation {remediation_id} is {_state(current)}, not PENDING_APPROVAL", _why_not(current, decision))
         if reviewed_now:

@@ -164,13 +164,15 @@ def test_approve_and_wait_for_terminal_reports_a_failed_repair_with_the_api_mess
     assert ws.resource("together_remediation_review.gpu03")["state"] == "FAILED"
 
 
-def test_a_saved_plan_applied_after_someone_else_reviewed_fails_or_adopts(simulator, terraform_workspace):
+def test_a_saved_plan_applied_after_the_remediations_changed_fails_adopts_or_names_the_missing_one(simulator, terraform_workspace):
     second = simulator.inject_alert(CLUSTER, "inst-training-12", "GPUXidError", "PHC_SEVERITY_CRITICAL")["remediation"]["id"]
+    third = simulator.inject_alert(CLUSTER, "inst-training-13", "GPUXidError", "PHC_SEVERITY_CRITICAL")["remediation"]["id"]
     ws = terraform_workspace(simulator)
     ws.write(
         config(
             review("reject_gpu03", "inst-training-03", DEMO_PENDING, "REJECT"),
             review("approve_gpu12", "inst-training-12", second, "APPROVE", comment="policy"),
+            review("approve_gpu13", "inst-training-13", third, "APPROVE"),
         )
     )
     ws.init()
@@ -178,10 +180,13 @@ def test_a_saved_plan_applied_after_someone_else_reviewed_fails_or_adopts(simula
     with TogetherClient(simulator.api_key, simulator.base_url) as client:  # both approved in the console meanwhile
         client.approve_remediation(CLUSTER, "inst-training-03", DEMO_PENDING, "console")
         client.approve_remediation(CLUSTER, "inst-training-12", second, "console")
+    simulator.delete_remediation(third)  # and one vanished
 
     result = ws.run("apply", "-input=false", "-no-color", "tfplan", check=False)
     assert result.returncode != 0
     assert f"Remediation {DEMO_PENDING} is" in said(result) and "already approved by sim-user@example.com" in said(result)
     adopted = ws.resource("together_remediation_review.approve_gpu12")
     assert adopted["review_comment"] == "console" and adopted["comment"] == "policy"
+    assert f"No remediation {third} on instance inst-training-13 of cluster {CLUSTER}" in said(result)
     assert "together_remediation_review.reject_gpu03" not in ws.resources()
+    assert "together_remediation_review.approve_gpu13" not in ws.resources()
