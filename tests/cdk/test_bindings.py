@@ -174,6 +174,9 @@ def test_data_sources_and_their_getters(tc, stack):
     tc.TerraformOutput(stack, "by_name", value=cluster.instance_id_by_node_name)
     tc.TerraformOutput(stack, "gpu03", value=cluster.instance_id_of("gpu-03"))
     tc.TerraformOutput(stack, "all", value=listing.remediations.resolvable)
+    synthesized = tc.Testing.synth(stack)
+    assert tc.Testing.to_have_data_source_with_properties(synthesized, "together_cluster", {"cluster_id": CLUSTER})
+    assert not tc.Testing.to_have_data_source_with_properties(synthesized, "together_cluster", {"cluster_id": "other"})
     document = synth_json(tc, stack)
     assert document["data"]["together_remediations"]["list"] == {
         "cluster_id": CLUSTER, "instance_id": INSTANCE, "states": ["FAILED", "CANCELLED"],
