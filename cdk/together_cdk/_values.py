@@ -63,12 +63,18 @@ class Checker:
             if required:
                 self.fail(prop, "is required")
             return None
+        if isinstance(value, (bytes, bytearray)):  # not a CDK object: decode it first
+            self.fail(prop, f"must be a string, got {type(value).__name__}; decode it (e.g. value.decode('utf-8'))")
         if is_unresolved(value):
             return value
         if not isinstance(value, str):
             self.fail(prop, f"must be a string, got {type(value).__name__} {value!r}")
         if not value.strip():
             self.fail(prop, "must not be empty")
+        if not _is_utf8(value):
+            # An unpaired surrogate (bytes decoded with errors="surrogateescape") is not text:
+            # Terraform would silently turn it into U+FFFD.
+            self.fail(prop, "must be valid Unicode text; it holds undecodable bytes (an unpaired surrogate)")
         return value
 
     def enum(self, prop: str, value: Any, enum_type: type[E], *, required: bool = False) -> Any:
@@ -168,6 +174,14 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
             self.fail(prop, f"must be a number greater than 0 and at most 1, got {value!r}")
         return float(value)
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def drop_unset(attributes: Mapping[str, Any]) -> dict[str, Any]:
