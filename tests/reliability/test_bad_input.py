@@ -166,6 +166,8 @@ CDK_CASES = [
     ("Remediation", {"cluster_id": ""}, "cluster_id", "must not be empty"),
     ("Remediation", {"remediation_id": "r-1"}, "remediation_id", "must be a UUID"),
     ("Remediation", {"timeouts": {"create": "ten minutes"}}, "timeouts.create", "must be a duration"),
+    ("Remediation", {"reason": "caf\udce9"}, "reason", "must be valid Unicode text"),
+    ("Remediation", {"reason": b"caf\xe9"}, "reason", "must be a string, got bytes"),
     ("RemediationReview", {"decision": "MAYBE"}, "decision", "must be one of APPROVE, REJECT"),
     ("RemediationReview", {"remediation_id": ""}, "remediation_id", "must not be empty"),
     ("RollingRemediation", {"max_in_flight": 0}, "max_in_flight", "at least 1"),
