@@ -190,3 +190,24 @@ def test_a_saved_plan_applied_after_the_remediations_changed_fails_adopts_or_nam
     assert f"No remediation {third} on instance inst-training-13 of cluster {CLUSTER}" in said(result)
     assert "together_remediation_review.reject_gpu03" not in ws.resources()
     assert "together_remediation_review.approve_gpu13" not in ws.resources()
+
+
+def test_changing_wait_for_updates_in_place_and_waits_for_the_approved_remediation(simulator, terraform_workspace):
+    simulator.set_lifecycle({}, default=(0, 600))  # the approved remediation stays RUNNING
+    fast = 'provider "together" {\n  poll_interval = "200ms"\n}\n'
+    ws = terraform_workspace(simulator)
+    ws.write(config(review("gpu03", "inst-training-03", DEMO_PENDING, "APPROVE", wait_for="running"), provider=fast))
+    ws.init()
+    ws.apply()
+    assert ws.resource("together_remediation_review.gpu03")["state"] == "RUNNING"
+
+    ws.write(config(review("gpu03", "inst-training-03", DEMO_PENDING, "APPROVE", wait_for="terminal"), provider=fast))
+    plan = ws.plan_json()
+    assert changes_by_address(plan) == {"together_remediation_review.gpu03": ["update"]}
+    apply = ws.start("apply", "-auto-approve", "-input=false", "-no-color")
+    simulator.force_state(DEMO_PENDING, "SUCCEEDED")  # the repair ends while the apply waits
+    stdout, stderr = apply.communicate(timeout=300)
+    assert apply.returncode == 0, stderr
+    reviewed = ws.resource("together_remediation_review.gpu03")
+    assert (reviewed["state"], reviewed["wait_for"]) == ("SUCCEEDED", "terminal")
+    assert changes_by_address(ws.plan_json()) == {}
