@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-BENCHMARKS = ("launch", "refresh", "apply", "concurrency", "synth")
+BENCHMARKS = ("launch", "refresh", "apply", "concurrency", "launches", "synth")
 
 
 def _machine() -> str:
@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import concurrency
 
             concurrency.run(bench, report)
+        if "launches" in chosen:
+            from bench import launches
+
+            launches.run(bench, report, 50 if args.quick else 300)
         if "synth" in chosen:
             from bench import synth
 
