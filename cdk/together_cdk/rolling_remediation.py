@@ -31,7 +31,8 @@ class RollingRemediation(Construct):
     the roll. Resource names start with the batch number (`<id>_01-gpu-03_...`), so the plan lists
     them in the order they run.
 
-    Safety: a batch may take down at most `max_unavailable_share` of the cluster's nodes. With
+    Safety: a batch may take down at most `max_unavailable_share` of the cluster's nodes (a roll
+    that evicts counts every node it evicts, since evictions are permanent). With
     `cluster_node_count` this is checked at synth; without it, a precondition on every remediation
     checks it at plan time against the node count the `together_cluster` data source reads.
 
@@ -110,14 +111,19 @@ class RollingRemediation(Construct):
             check.fail("max_in_flight", "must be a number known at synth (it shapes the batches)")
         share = check.share("max_unavailable_share", max_unavailable_share)
         check.integer("cluster_node_count", cluster_node_count, minimum=1)
+        # Evictions are permanent: every node of the roll ends up unavailable, not one batch.
+        evicts = RemediationMode.EVICT_WITHOUT_REPLACEMENT.value in ([mode] if mode is not None else escalation)
+        unavailable = len(keys) if evicts else max_in_flight
+        taking_down = f"evicting {unavailable} nodes for good" if evicts else f"{unavailable} nodes at once"
         if cluster_node_count is not None:
             allowed = math.floor(share * cluster_node_count)
-            if max_in_flight > allowed:
+            if unavailable > allowed:
                 check.fail(
-                    "max_in_flight",
-                    f"{max_in_flight} nodes at once would take down more than {share:.0%} of the "
-                    f"cluster's {cluster_node_count} nodes (at most {allowed}); lower max_in_flight "
-                    "or raise max_unavailable_share",
+                    keys_prop if evicts else "max_in_flight",
+                    f"{taking_down} would take down more than {share:.0%} of the cluster's "
+                    f"{cluster_node_count} nodes (at most {allowed}); "
+                    + ("evict fewer nodes" if evicts else "lower max_in_flight")
+                    + " or raise max_unavailable_share",
                 )
 
         super().__init__(scope, id)
@@ -127,7 +133,7 @@ class RollingRemediation(Construct):
         self.max_in_flight: int = max_in_flight
         lifecycle = None
         if cluster_node_count is None:
-            lifecycle = _share_precondition(cluster, share, max_in_flight, id)
+            lifecycle = _share_precondition(cluster, share, unavailable, taking_down, id)
 
         self.batches: list[list[Remediation]] = []
         self.remediations: dict[str, Remediation] = {}
@@ -175,17 +181,17 @@ class RollingRemediation(Construct):
         return self.remediations[key].state
 
 
-def _share_precondition(cluster: DataTogetherCluster, share: float, max_in_flight: int, name: str) -> Any:
-    """A lifecycle precondition: the cluster has enough nodes for batches of `max_in_flight`."""
+def _share_precondition(cluster: DataTogetherCluster, share: float, unavailable: int, taking_down: str, name: str) -> Any:
+    """A lifecycle precondition: `unavailable` nodes are at most `share` of the cluster's nodes."""
     node_count = cdk.Fn.length_of(cluster.gpu_worker_nodes.resolvable)
-    condition = cdk.Op.gte(cdk.Op.mul(node_count, share), max_in_flight)
+    condition = cdk.Op.gte(cdk.Op.mul(node_count, share), unavailable)
     return cdk.TerraformResourceLifecycle(
         precondition=[
             cdk.Precondition(
                 condition=condition,
                 error_message=(
-                    f"rolling remediation {name}: {max_in_flight} nodes at once is more than "
-                    f"{share:.0%} of the cluster's nodes; lower max_in_flight or raise max_unavailable_share."
+                    f"rolling remediation {name}: {taking_down} is more than {share:.0%} of the "
+                    "cluster's nodes; lower max_in_flight (or evict fewer nodes) or raise max_unavailable_share."
                 ),
             )
         ]

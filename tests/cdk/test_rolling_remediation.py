@@ -79,6 +79,12 @@ def test_depends_on_and_getters(tc, stack):
         ({"max_in_flight": 5, "cluster_node_count": 16}, "max_in_flight",
          "5 nodes at once would take down more than 25% of the cluster's 16 nodes (at most 4)"),
         ({"max_in_flight": 2, "cluster_node_count": 16, "max_unavailable_share": 0.1}, "max_in_flight", "(at most 1)"),
+        ({"instance_ids": [f"inst-training-{n:02d}" for n in range(1, 6)], "mode": "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT",
+          "cluster_node_count": 16}, "instance_ids",
+         "evicting 5 nodes for good would take down more than 25% of the cluster's 16 nodes (at most 4); evict fewer"),
+        ({"instance_ids": [f"inst-training-{n:02d}" for n in range(1, 4)], "cluster_node_count": 8,
+          "escalation": ["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT"]}, "instance_ids",
+         "evicting 3 nodes for good"),
         ({"max_in_flight": 0}, "max_in_flight", "must be at least 1"),
         ({"max_unavailable_share": 1.5}, "max_unavailable_share", "greater than 0 and at most 1"),
         ({"instance_ids": None}, "instance_ids", "set exactly one of instance_ids and node_names"),
@@ -122,3 +128,15 @@ def test_hcl_output_keeps_the_order_of_the_roll(tmp_path):
     assert 'instance_id = "inst-training-02"' in blocks[second]
     assert f"together_remediation.{first}" in blocks[second]
     assert "depends_on" not in blocks[first]
+
+
+def test_an_evicting_roll_counts_every_node_at_plan_time(tc, stack):
+    tc.RollingRemediation(stack, "evict", cluster_id=CLUSTER, instance_ids=["inst-training-01", "inst-training-02", "inst-training-03"],
+                          mode=tc.RemediationMode.EVICT_WITHOUT_REPLACEMENT, max_unavailable_share=0.5)
+    document = synth_json(tc, stack)
+    (cluster_name,) = document["data"]["together_cluster"]
+    for body in document["resource"]["together_remediation"].values():
+        (precondition,) = body["lifecycle"]["precondition"]
+        assert precondition["condition"] == (
+            f"${{((length(data.together_cluster.{cluster_name}.gpu_worker_nodes) * 0.5) >= 3)}}")
+        assert "evicting 3 nodes for good is more than 50% of the cluster's nodes" in precondition["error_message"]
