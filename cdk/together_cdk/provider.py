@@ -28,10 +28,11 @@ class TogetherProvider(ProviderAttributes, cdk.TerraformProvider):
     :param base_url: API base URL. Default `https://api.together.xyz/v1` (or `TOGETHER_BASE_URL`);
         must be https unless the host is loopback (the simulator).
     :param request_timeout: time-out of one API request, a duration such as `"30s"` (default `"30s"`).
-    :param max_retries: retries of a request that failed for a transient reason (default 6).
-    :param poll_interval: first interval between polls of a remediation (default `"2s"`).
-    :param max_in_flight_per_cluster: most remediations the provider keeps active at once per
-        cluster (default: no limit).
+    :param max_retries: retries of a request after a network error, 429 or 5xx (default 6).
+    :param poll_interval: longest pause between two polls of a remediation's state; polling starts
+        faster and backs off to this (default `"2s"`).
+    :param max_in_flight_per_cluster: most of this provider's remediations running at once per
+        cluster; further creates wait their turn (default: no limit).
     :param alias: the provider's alias, to configure more than one (e.g. two accounts).
     """
 
