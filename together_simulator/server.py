@@ -3,8 +3,10 @@ and the first line printed names the real one."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import socket
 import sys
 import tempfile
@@ -43,10 +45,15 @@ def configure_logging() -> None:
     logger.propagate = False
 
 
+def _exit_cleanly(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def serve(options: ServeOptions) -> int:
     configure_logging()
     db_path = options.db
-    if db_path is None:
+    temporary = db_path is None
+    if temporary:
         handle, db_path = tempfile.mkstemp(prefix="together-simulator-", suffix=".db")
         os.close(handle)
     store = Store(db_path)
@@ -69,7 +76,15 @@ def serve(options: ServeOptions) -> int:
     # Accepted sockets inherit TCP_NODELAY on Linux: without it, uvicorn's separate header and
     # body writes meet delayed ACKs and every keep-alive response waits about 40 ms.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.bind((options.host, options.port))
+    try:
+        sock.bind((options.host, options.port))
+    except OSError as exc:
+        sock.close()
+        store.close()
+        print(f"together-simulator: cannot listen on {options.host}:{options.port}: {exc.strerror}", file=sys.stderr)
+        if temporary:
+            os.remove(db_path)
+        return 1
     sock.listen(2048)
     port = sock.getsockname()[1]
     shown_host = f"[{options.host}]" if ":" in options.host else options.host
@@ -84,10 +99,24 @@ def serve(options: ServeOptions) -> int:
         backlog=2048,
     )
     server = uvicorn.Server(config)
-    keys = "key sim-demo-key (the demo key)" if not options.api_keys else f"{len(options.api_keys)} key(s) from --api-key"
+    # Only the public demo key is ever printed; a real key stays out of every log.
+    keys = (
+        f"key {DEFAULT_API_KEY} (the demo key)"
+        if set(sim.api_keys) == {DEFAULT_API_KEY}
+        else f"{len(sim.api_keys)} key(s) from --api-key"
+    )
     print(f"{READY_PREFIX}http://{shown_host}:{port}/v1 (db {db_path}; {keys})", flush=True)
+    # uvicorn shuts down gracefully on SIGINT/SIGTERM, then raises the signal again: let that
+    # end the process through the clean-up below, not through the default handler.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
     finally:
         store.close()
+        if temporary:  # nobody can come back to a database they never named
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(db_path + suffix)
     return 0
