@@ -183,6 +183,12 @@ class Bench:
         assert len(instances) == nodes, f"the simulator made {len(instances)} nodes, not {nodes}"
         return cluster_id, instances
 
+    def simulator_cpu_seconds(self) -> float:
+        """CPU time the simulator process has used so far (it shares this machine's cores)."""
+        with open(f"/proc/{self.simulator.pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def close(self) -> None:
         if self._simulator is not None:
             self._simulator.stop()
