@@ -78,8 +78,9 @@ class RemediationReviewResource(ResourceType):
             "Approves or rejects a remediation that waits in `PENDING_APPROVAL` (an automated remediation "
             "raised by Together's health checks). A review cannot be undone: destroying this resource only "
             "removes it from Terraform state and leaves the remediation as it is. If the remediation is no "
-            "longer waiting for approval, the apply fails and names its state, unless it already carries the "
-            "same decision, which is then adopted.",
+            "longer waiting for approval, the plan (or, if it changed since, the apply) fails and names its "
+            "state, unless it already carries the same decision, which is then adopted. The plan shows the "
+            "remediation's `mode` and `trigger`.",
             [
                 required("cluster_id", String(), FIELD["cluster_id"] + " Changing it forces a new review.", force_new=True),
                 required(
