@@ -123,6 +123,18 @@ class TogetherElement:
         """Adds `depends_on` on other Together elements of the same stack, without a call to Node."""
         self._runs_after = list(others)
 
+    def add_override(self, path: str, value: Any) -> None:
+        """Sets `path` (dot-separated, e.g. `"timeouts.create"`) in the synthesized block: the CDK's escape hatch."""
+        super().add_override(path, value)
+        # The stack's element writes the same value, so the block is the same whichever merges last.
+        *parents, last = path.split(".")
+        attributes = self._attributes = dict(self._attributes)
+        for key in parents:
+            inner = attributes.get(key)
+            attributes[key] = dict(inner) if isinstance(inner, dict) else {}
+            attributes = attributes[key]
+        attributes[last] = value
+
     def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
         return hcl_attributes(self._attributes, self._attribute_kinds)
 

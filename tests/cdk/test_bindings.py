@@ -259,3 +259,16 @@ def test_a_moved_resource_leaves_only_the_moved_block(tc, stack):
     assert list(document["resource"]["together_remediation"]) == ["new"]
     assert document["resource"]["together_remediation"]["new"]["instance_id"] == INSTANCE
     assert document["moved"] == [{"from": "together_remediation.old", "to": "together_remediation.new"}]
+
+
+def test_overrides_win_over_the_attributes_set_by_props(tc, stack):
+    first = tc.Remediation(stack, "first", cluster_id=CLUSTER, instance_id=INSTANCE, mode="REMEDIATION_MODE_REBOOT_VM",
+                           timeouts={"create": "5m", "delete": "1m"})
+    first.add_override("mode", "REMEDIATION_MODE_VM_ONLY")
+    first.add_override("timeouts.create", "2h")
+    roll = tc.RollingRemediation(stack, "roll", cluster_id=CLUSTER, instance_ids=["inst-training-07"], cluster_node_count=16)
+    roll.batches[0][0].add_override("reason", "overridden")
+    resources = synth_json(tc, stack)["resource"]["together_remediation"]
+    assert resources["first"]["mode"] == "REMEDIATION_MODE_VM_ONLY"
+    assert resources["first"]["timeouts"] == {"create": "2h", "delete": "1m"}
+    assert resources[roll.batches[0][0].friendly_unique_id]["reason"] == "overridden"
