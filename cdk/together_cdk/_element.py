@@ -195,8 +195,11 @@ def element_config(
         if config is None:
             config = _PLAIN_CONFIGS[terraform_type] = cdk.TerraformResourceConfig(terraform_resource_type=terraform_type)
         return config
-    arguments = (terraform_type, provider, depends_on, count, for_each, lifecycle)
-    if _LAST_CONFIG and all(a is b for a, b in zip(_LAST_CONFIG[0][0], arguments)):
+    # The depends_on items, not the list, so a list changed between two constructs is seen.
+    arguments = (terraform_type, provider, count, for_each, lifecycle, *(depends_on or ()))
+    if _LAST_CONFIG and len(_LAST_CONFIG[0][0]) == len(arguments) and all(
+        a is b for a, b in zip(_LAST_CONFIG[0][0], arguments)
+    ):
         return _LAST_CONFIG[0][1]
     config = cdk.TerraformResourceConfig(
         terraform_resource_type=terraform_type,

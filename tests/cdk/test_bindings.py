@@ -272,3 +272,15 @@ def test_overrides_win_over_the_attributes_set_by_props(tc, stack):
     assert resources["first"]["mode"] == "REMEDIATION_MODE_VM_ONLY"
     assert resources["first"]["timeouts"] == {"create": "2h", "delete": "1m"}
     assert resources[roll.batches[0][0].friendly_unique_id]["reason"] == "overridden"
+
+
+def test_a_depends_on_list_changed_between_two_constructs(tc, stack):
+    first = tc.Remediation(stack, "first", cluster_id=CLUSTER, instance_id="inst-training-01", mode="REMEDIATION_MODE_REBOOT_VM")
+    second = tc.Remediation(stack, "second", cluster_id=CLUSTER, instance_id="inst-training-02", mode="REMEDIATION_MODE_REBOOT_VM")
+    after = [first]
+    tc.Remediation(stack, "third", cluster_id=CLUSTER, instance_id="inst-training-03", mode="REMEDIATION_MODE_REBOOT_VM", depends_on=after)
+    after.append(second)
+    tc.Remediation(stack, "fourth", cluster_id=CLUSTER, instance_id="inst-training-04", mode="REMEDIATION_MODE_REBOOT_VM", depends_on=after)
+    resources = synth_json(tc, stack)["resource"]["together_remediation"]
+    assert resources["third"]["depends_on"] == ["together_remediation.first"]
+    assert resources["fourth"]["depends_on"] == ["together_remediation.first", "together_remediation.second"]
