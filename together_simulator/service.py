@@ -27,13 +27,14 @@ API_USER = "sim-user@example.com"
 STATES = [s.value for s in RemediationState]
 TRIGGERS = [t.value for t in RemediationTrigger]
 ACTIVE = tuple(s.value for s in ACTIVE_STATES)
+# orderBy -> (sort column, descending). The sequence number breaks ties and follows creation.
 ORDER_BY = {
-    "create_time": "seq ASC",
-    "create_time asc": "seq ASC",
-    "create_time desc": "seq DESC",
-    "update_time": "update_time ASC, seq ASC",
-    "update_time asc": "update_time ASC, seq ASC",
-    "update_time desc": "update_time DESC, seq DESC",
+    "create_time": ("seq", False),
+    "create_time asc": ("seq", False),
+    "create_time desc": ("seq", True),
+    "update_time": ("update_time", False),
+    "update_time asc": ("update_time", False),
+    "update_time desc": ("update_time", True),
 }
 
 
@@ -243,7 +244,8 @@ class Service:
         limit = page_size(size)
         fingerprint = query_fingerprint(cluster_id, instance_id, sorted(states), sorted(modes), sorted(triggers),
                                         order_key)
-        offset = decode_token(token, fingerprint) if token else 0
+        after = decode_token(token, fingerprint) if token else None
+        sort_column, descending = ORDER_BY[order_key]
 
         where, params = ["cluster_id=?"], [cluster_id]
         if instance_id != "-":
@@ -253,16 +255,22 @@ class Service:
             if values:
                 where.append(f"{column} IN ({','.join('?' * len(values))})")
                 params.extend(values)
+        beyond = "<" if descending else ">"
+        if after is not None:  # keyset: strictly past the last row of the previous page
+            where.append(f"({sort_column} {beyond} ? OR ({sort_column} = ? AND seq {beyond} ?))")
+            params.extend([after[0], after[0], after[1]])
+        direction = "DESC" if descending else "ASC"
         rows = self.store.all(
-            f"SELECT * FROM remediations WHERE {' AND '.join(where)} ORDER BY {ORDER_BY[order_key]}"
-            " LIMIT ? OFFSET ?",
-            [*params, limit + 1, offset],
+            f"SELECT * FROM remediations WHERE {' AND '.join(where)}"
+            f" ORDER BY {sort_column} {direction}, seq {direction} LIMIT ?",
+            [*params, limit + 1],
         )
         has_next = len(rows) > limit
-        page = self.render(rows[:limit])
-        result: dict[str, Any] = {"remediations": page, "has_next": has_next}
+        page_rows = rows[:limit]
+        result: dict[str, Any] = {"remediations": self.render(page_rows), "has_next": has_next}
         if has_next:
-            result["next_page_token"] = encode_token(offset + limit, fingerprint)
+            last = page_rows[-1]
+            result["next_page_token"] = encode_token((last[sort_column], last["seq"]), fingerprint)
         return result
 
     def approve(self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None) -> dict[str, Any]:

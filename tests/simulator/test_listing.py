@@ -66,7 +66,7 @@ def test_filters_by_state_mode_and_trigger(client, busy_cluster):
     "params, message",
     [
         ({"pageToken": "not-a-token"}, "pageToken is malformed"),
-        ({"pageToken": "eyJvIjotMSwicSI6IngifQ"}, "pageToken is malformed"),  # negative offset
+        ({"pageToken": "eyJvIjotMSwicSI6IngifQ"}, "pageToken is malformed"),  # {"o":-1,"q":"x"}
         ({"state": "DONE"}, "unknown state"),
         ({"mode": "REMEDIATION_MODE_SOMETHING"}, "unknown mode"),
         ({"trigger": "BY_HAND"}, "unknown trigger"),
@@ -83,6 +83,30 @@ def test_bad_list_parameters_are_invalid_argument(simulator, params, message):
     )
     assert response.status_code == 400
     assert response.json()["code"] == 3 and message in response.json()["message"]
+
+
+def test_rows_created_or_deleted_between_pages_neither_repeat_nor_go_missing(simulator, client, busy_cluster):
+    first = client.list_remediations("cluster-big", order_by="create_time desc", page_size=50)
+    # Meanwhile a newer remediation appears (before the cursor) and one of page 1 vanishes.
+    newer = client.create_remediation("cluster-big", "inst-big-120", RemediationMode.VM_ONLY)
+    simulator.delete_remediation(first.remediations[0].id)
+    rest = []
+    page = first
+    while page.has_next:
+        page = client.list_remediations("cluster-big", order_by="create_time desc", page_size=50,
+                                        page_token=page.next_page_token)
+        rest.extend(page.remediations)
+    ids = [r.id for r in first.remediations] + [r.id for r in rest]
+    assert ids == list(reversed(busy_cluster))  # page 1 as it was, then the rest, once each
+    assert newer.id not in ids
+
+
+def test_update_time_order_follows_changes(simulator, client, busy_cluster):
+    simulator.force_state(busy_cluster[0], "FAILED", "changed last")
+    newest_change = client.list_remediations("cluster-big", order_by="update_time desc", page_size=1)
+    assert newest_change.remediations[0].id == busy_cluster[0]
+    oldest = [r.id for r in client.iter_remediations("cluster-big", order_by="update_time", page_size=30)]
+    assert sorted(oldest) == sorted(busy_cluster) and oldest[-1] == busy_cluster[0]
 
 
 def test_a_token_from_another_query_is_refused(client, busy_cluster):

@@ -17,11 +17,11 @@ from together_simulator.store import Store
 
 
 def test_page_tokens_round_trip_and_are_bound_to_their_query():
-    token = encode_token(150, "abc")
-    assert decode_token(token, "abc") == 150
+    token = encode_token((1764480000.25, 150), "abc")
+    assert decode_token(token, "abc") == (1764480000.25, 150)
     with pytest.raises(ApiError, match="other filters"):
         decode_token(token, "xyz")
-    for bad in ("", "%%%", "e30", encode_token(-3, "abc")):
+    for bad in ("", "%%%", "e30", encode_token(("x", 1), "abc"), encode_token((1.0, 1.5), "abc")):
         with pytest.raises(ApiError, match="malformed"):
             decode_token(bad, "abc")
 
