@@ -103,6 +103,7 @@ class ApprovalPolicy(Construct):
             matches.append(_match_expression(check, prop, rule))
 
         super().__init__(scope, id)
+        #: The listing of the automated remediations waiting for approval, read at plan time.
         self.pending = DataTogetherRemediations(
             self,
             "pending",
@@ -114,6 +115,7 @@ class ApprovalPolicy(Construct):
             depends_on=depends_on,
         )
         listed = f"data.together_remediations.{self.pending.friendly_unique_id}.remediations"
+        #: The review resource of each rule, by rule name (one review per matching remediation).
         self.reviews: dict[str, RemediationReview] = {}
         for index, (rule, name) in enumerate(zip(rules, names)):
             earlier = [f"!({expression})" for expression in matches[:index]]

@@ -129,13 +129,17 @@ class RollingRemediation(Construct):
         super().__init__(scope, id)
         if cluster is None and (by_name or cluster_node_count is None):
             cluster = DataTogetherCluster(self, "cluster", cluster_id=cluster_id, provider=provider)
+        #: The `together_cluster` data source of the roll (None when neither node names nor the guard need it).
         self.cluster: DataTogetherCluster | None = cluster
+        #: Nodes remediated at once.
         self.max_in_flight: int = max_in_flight
         lifecycle = None
         if cluster_node_count is None:
             lifecycle = _share_precondition(cluster, share, unavailable, taking_down, id)
 
+        #: The remediations, batch by batch, in the order they run.
         self.batches: list[list[Remediation]] = []
+        #: The remediation of each instance id (or node name).
         self.remediations: dict[str, Remediation] = {}
         width = len(str(math.ceil(len(keys) / max_in_flight)))
         previous: list[Remediation] = []
