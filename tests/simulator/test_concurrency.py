@@ -11,7 +11,7 @@ from .conftest import TRAINING, client_for
 
 
 def test_simultaneous_creates_with_one_id_make_one_remediation(simulator):
-    simulator.set_faults(latency_ms=100)  # they all arrive, then all proceed together
+    simulator.set_faults(latency_ms=1000)  # they all arrive, then all proceed together
     chosen = str(uuid.uuid4())
     with client_for(simulator) as api, ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(pool.map(
@@ -27,7 +27,7 @@ def test_simultaneous_creates_with_one_id_make_one_remediation(simulator):
 
 def test_simultaneous_creates_on_one_instance_leave_one_active(simulator):
     simulator.set_lifecycle(default=(60, 60))
-    simulator.set_faults(latency_ms=100)
+    simulator.set_faults(latency_ms=500)
 
     def attempt(_):
         try:

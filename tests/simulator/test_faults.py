@@ -19,7 +19,7 @@ LIST = "GET /v1/compute/clusters/{cluster_id}/instances/{instance_id}/remediatio
 
 
 def test_latency_holds_no_lock_so_thirty_requests_are_in_flight_at_once(simulator):
-    simulator.set_faults(latency_ms=400)
+    simulator.set_faults(latency_ms=1000)  # long enough for all 30 to arrive, even on a busy machine
     simulator.reset_stats()
     with client_for(simulator) as api, ThreadPoolExecutor(max_workers=30) as pool:
         creates = list(pool.map(

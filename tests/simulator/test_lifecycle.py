@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
+
+import pytest
 
 from together_api.models import RemediationMode, RemediationState
 
 from .conftest import TRAINING
+
+
+def seconds(stamp: str) -> float:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
 def wait_for_state(client, cluster, instance, remediation_id, wanted, timeout=10.0):
@@ -19,16 +26,17 @@ def wait_for_state(client, cluster, instance, remediation_id, wanted, timeout=10
 
 
 def test_pending_then_running_then_succeeded_at_the_configured_pace(simulator, client):
-    simulator.set_lifecycle({"REBOOT_VM": (0.3, 0.3)})
+    simulator.set_lifecycle({"REBOOT_VM": (0.5, 0.5)})
     created = client.create_remediation(TRAINING, "inst-training-01", RemediationMode.REBOOT_VM)
     assert created.state == RemediationState.PENDING
-    assert client.get_remediation(TRAINING, "inst-training-01", created.id).state == RemediationState.PENDING
     running = wait_for_state(client, TRAINING, "inst-training-01", created.id, RemediationState.RUNNING)
     assert running.state == RemediationState.RUNNING
     assert running.start_time is not None and running.end_time is None
     done = wait_for_state(client, TRAINING, "inst-training-01", created.id, RemediationState.SUCCEEDED)
     assert done.state == RemediationState.SUCCEEDED
     assert done.start_time < done.end_time
+    assert seconds(done.start_time) - seconds(done.create_time) == pytest.approx(0.5, abs=0.001)
+    assert seconds(done.end_time) - seconds(done.start_time) == pytest.approx(0.5, abs=0.001)
 
 
 def test_durations_are_per_mode(simulator, client):
