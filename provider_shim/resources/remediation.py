@@ -200,7 +200,13 @@ class RemediationResource(ResourceType):
             return
         if call.requires_replace:
             return
-        if not satisfied(live_state, planned.get("wait_for") or "terminal"):
+        if _ladder_unfinished(prior):
+            # The update climbs on to the next mode: a new remediation, so every live field changes.
+            for name in (*LIVE_FIELDS, "id", "attempts"):
+                planned[name] = Unknown
+            if config.get("remediation_id") is None:
+                planned["remediation_id"] = Unknown
+        elif not satisfied(live_state, planned.get("wait_for") or "terminal"):
             # Still on its way: the update waits for it, so these may change.
             for name in CHANGING_FIELDS:
                 planned[name] = Unknown
@@ -208,7 +214,7 @@ class RemediationResource(ResourceType):
     # ---- apply ----------------------------------------------------------------------------
 
     def create(self, call: ApplyCall) -> State | None:
-        from provider_shim.framework.identity import attempt_id, intent_base_id
+        from provider_shim.framework.identity import intent_base_id
 
         session = call.session
         planned = dict(call.planned or {})
@@ -231,39 +237,59 @@ class RemediationResource(ResourceType):
                 attempt, step, remediation = adopted
                 log.info("adopting remediation %s on %s/%s (%s): it already exists", remediation.id, cluster_id, instance_id, _state(remediation))
             attempts: list[Any] = self._earlier_steps(session, cluster_id, instance_id, base, attempt, step)
-            while True:
-                if remediation is None:
-                    remediation = session.client.create_remediation(
-                        cluster_id, instance_id, ladder[step], planned.get("reason"), remediation_id=attempt_id(base, attempt, step)
-                    )
-                    log.info("created remediation %s on %s/%s (%s, %s)", remediation.id, cluster_id, instance_id, ladder[step], _state(remediation))
-                last_step = step == len(ladder) - 1
-                remediation, outcome = self._wait(call, remediation, planned["wait_for"] if last_step else "terminal", timeout)
-                attempts.append(remediation)
-                if outcome == "done" and _state(remediation) == "FAILED" and not last_step:
-                    log.info("remediation %s failed; escalating to %s", remediation.id, ladder[step + 1])
-                    step, remediation = step + 1, None
-                    continue
-                break
+            remediation, outcome = self._run_ladder(call, planned, ladder, base, attempt, step, remediation, attempts, timeout)
 
         state = self._state_from(planned, remediation, attempts)
         self._report_outcome(call, remediation, outcome, timeout, "creating", state["attempts"])
         return state
 
+    def _run_ladder(self, call, planned, ladder, base, attempt, step, remediation, attempts, timeout):
+        """Create (unless given) and wait for step ``step``; on FAILED, go on to the next mode.
+
+        Every remediation waited for is recorded in ``attempts``. Returns the last remediation
+        and how its wait ended.
+        """
+        from provider_shim.framework.identity import attempt_id
+
+        cluster_id, instance_id = planned["cluster_id"], planned["instance_id"]
+        while True:
+            if remediation is None:
+                remediation = call.session.client.create_remediation(
+                    cluster_id, instance_id, ladder[step], planned.get("reason"), remediation_id=attempt_id(base, attempt, step)
+                )
+                log.info("created remediation %s on %s/%s (%s, %s)", remediation.id, cluster_id, instance_id, ladder[step], _state(remediation))
+            last_step = step == len(ladder) - 1
+            remediation, outcome = self._wait(call, remediation, planned["wait_for"] if last_step else "terminal", timeout)
+            _record(attempts, remediation)
+            if outcome == "done" and _state(remediation) == "FAILED" and not last_step:
+                log.info("remediation %s failed; escalating to %s", remediation.id, ladder[step + 1])
+                step, remediation = step + 1, None
+                continue
+            return remediation, outcome
+
     def update(self, call: ApplyCall) -> State | None:
         planned = dict(call.planned or {})
         prior = call.prior or {}
-        state = {**prior, **{k: v for k, v in planned.items() if v is not Unknown}}
-        if satisfied(prior.get("state"), planned.get("wait_for") or "terminal"):
+        # Unknown planned values are refilled from the remediation below (remediation_id too).
+        state = {**prior, **planned}
+        if satisfied(prior.get("state"), planned.get("wait_for") or "terminal") and not _ladder_unfinished(prior):
             return state
         session = call.session
         current = session.lookups.fetch(prior["cluster_id"], prior["instance_id"], prior["id"])
         if current is None:
             raise ProviderError(f"Remediation {prior['id']} no longer exists", "It was deleted outside of Terraform; run terraform apply again to recreate it.")
         timeout = _timeout(planned, "create")
-        current, outcome = self._wait(call, current, planned["wait_for"], timeout)
-        result = self._state_from(state, current, _attempt_models(prior.get("attempts")), replace_last=True)
-        self._report_outcome(call, current, outcome, timeout, "waiting for")
+        attempts = _attempt_models(prior.get("attempts"))
+        ladder = list(planned.get("escalation") or [planned.get("mode")])
+        base, where = _ladder_position(prior, ladder)
+        if where is not None:
+            # An apply stopped mid-ladder: wait for this step and, if it fails, climb on.
+            current, outcome = self._run_ladder(call, planned, ladder, base, where[0], where[1], current, attempts, timeout)
+        else:
+            current, outcome = self._wait(call, current, planned["wait_for"], timeout)
+            _record(attempts, current)
+        result = self._state_from(state, current, attempts)
+        self._report_outcome(call, current, outcome, timeout, "waiting for", result["attempts"])
         return result
 
     def delete(self, call: ApplyCall) -> None:
@@ -319,7 +345,7 @@ class RemediationResource(ResourceType):
         if remediation is None:
             log.info("remediation %s no longer exists: removing it from state", state["id"])
             return None
-        return self._state_from(state, remediation, _attempt_models(state.get("attempts")), replace_last=True)
+        return self._state_from(state, remediation, _attempt_models(state.get("attempts")))
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -405,7 +431,7 @@ class RemediationResource(ResourceType):
             if where is not None:
                 session.forgotten.record(base, where[0])
 
-    def _state_from(self, base: State, remediation, attempts: list, replace_last: bool = False) -> State:
+    def _state_from(self, base: State, remediation, attempts: list) -> State:
         from provider_shim.framework.convert import attempt_value, remediation_values
 
         values = remediation_values(remediation)
@@ -417,11 +443,7 @@ class RemediationResource(ResourceType):
         if not state.get("remediation_id"):
             state["remediation_id"] = remediation.id
         entries = [a if isinstance(a, dict) else attempt_value(a) for a in attempts]
-        current = attempt_value(remediation)
-        if replace_last and entries and entries[-1]["id"] == remediation.id:
-            entries[-1] = current
-        elif not entries or entries[-1]["id"] != remediation.id:
-            entries.append(current)
+        _record(entries, remediation)
         state["attempts"] = entries
         return state
 
@@ -473,6 +495,44 @@ def _timeout(values: State, operation: str) -> float:
 
 def _attempt_models(entries: Any) -> list:
     return [dict(e) for e in entries or []]
+
+
+def _record(attempts: list, remediation) -> None:
+    """Put ``remediation`` in the attempts list: refresh its entry, or append it."""
+    from provider_shim.framework.convert import attempt_value
+
+    entry = attempt_value(remediation)
+    for index, existing in enumerate(attempts):
+        if (existing["id"] if isinstance(existing, dict) else existing.id) == remediation.id:
+            attempts[index] = entry
+            return
+    attempts.append(entry)
+
+
+def _ladder_position(prior: State, ladder: list) -> tuple[str, tuple[int, int] | None]:
+    """The intent's base id and ``(attempt, step)`` of the prior remediation, for escalations."""
+    from provider_shim.framework.identity import intent_base_id, locate
+
+    if len(ladder) < 2:
+        return "", None
+    chosen = prior.get("remediation_id")
+    bases = [intent_base_id(prior["cluster_id"], prior["instance_id"], ladder, prior.get("reason"), prior.get("triggers"))]
+    if chosen:
+        bases.append(chosen)
+    for base in bases:
+        where = locate(base, prior["id"], len(ladder))
+        if where is not None:
+            return base, where
+    return "", None
+
+
+def _ladder_unfinished(prior: State) -> bool:
+    """An escalation whose current step FAILED with modes left to try (its apply was stopped)."""
+    ladder = list(prior.get("escalation") or [])
+    if prior.get("state") != "FAILED" or len(ladder) < 2:
+        return False
+    _, where = _ladder_position(prior, ladder)
+    return where is not None and where[1] < len(ladder) - 1
 
 
 def _derived(prior: State) -> bool:

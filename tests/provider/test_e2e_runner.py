@@ -76,3 +76,35 @@ resource "together_remediation" "node" {
     stats = simulator.stats()
     assert stats["in_flight_peak"] == 30
     assert len(ws.resources()) == 40
+
+
+def test_an_escalation_stopped_mid_ladder_climbs_on_when_applied_again(simulator, terraform_workspace):
+    simulator.set_lifecycle({}, default=(0, 600))
+    ws = terraform_workspace(simulator)
+    ws.write(
+        config(
+            remediation("a", instance_id="inst-training-16", mode=None, escalation=["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_VM_ONLY"])
+        )
+    )
+    ws.init()
+    apply = ws.start("apply", "-auto-approve", "-input=false", "-no-color")
+    with TogetherClient(simulator.api_key, simulator.base_url) as client:
+        _wait_for(lambda: list(client.iter_remediations("cluster-training", "inst-training-16")), "the first step")
+        os.killpg(apply.pid, signal.SIGINT)
+        apply.communicate(timeout=120)
+        first = ws.resource("together_remediation.a")
+        assert first["state"] in ("PENDING", "RUNNING") and [a["mode"] for a in first["attempts"]] == ["REMEDIATION_MODE_REBOOT_VM"]
+
+        simulator.force_state(first["id"], "FAILED", error_message="reboot did not clear the fault")
+        simulator.set_lifecycle({}, default=(0, 0))
+        assert changes_by_address(ws.plan_json()) == {"together_remediation.a": ["update"]}
+        ws.apply()
+
+        climbed = ws.resource("together_remediation.a")
+        assert [(a["mode"], a["state"]) for a in climbed["attempts"]] == [
+            ("REMEDIATION_MODE_REBOOT_VM", "FAILED"),
+            ("REMEDIATION_MODE_VM_ONLY", "SUCCEEDED"),
+        ]
+        assert climbed["state"] == "SUCCEEDED" and climbed["id"] == climbed["attempts"][1]["id"]
+        assert len(list(client.iter_remediations("cluster-training", "inst-training-16"))) == 2
+    assert changes_by_address(ws.plan_json()) == {}

@@ -144,3 +144,18 @@ def test_an_unfinished_remediation_plans_an_update_that_waits(live, wait_for, wa
 def test_removing_wait_for_from_the_configuration_returns_it_to_the_default():
     call = _plan(_config(), prior=_prior(wait_for="none", state="PENDING"), planned=_prior(wait_for="none", state="PENDING"))
     assert call.planned["wait_for"] == "terminal" and call.planned["state"] is Unknown
+
+
+def test_a_failed_step_with_modes_left_plans_an_update_that_climbs_on():
+    from provider_shim.framework.identity import attempt_id, intent_base_id
+
+    ladder = [REBOOT, "REMEDIATION_MODE_VM_ONLY"]
+    base = intent_base_id("c", "i", ladder, None, None)
+    config = _config(mode=None, escalation=ladder)
+    stopped = _prior(mode=None, escalation=ladder, id=base, remediation_id=base, state="FAILED")
+    call = _plan(config, prior=stopped)
+    assert call.requires_replace == [] and call.planned["id"] is Unknown and call.planned["state"] is Unknown
+
+    last_step = attempt_id(base, 0, 1)
+    finished = _plan(config, prior=_prior(mode=None, escalation=ladder, id=last_step, remediation_id=last_step, state="FAILED"))
+    assert finished.planned["id"] == last_step and finished.planned["state"] == "FAILED", "the whole ladder failed: history"
