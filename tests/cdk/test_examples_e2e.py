@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.support.terraform_fixtures import Workspace, changes_by_address
@@ -102,6 +103,22 @@ def test_approval_policy_plans_each_decision_and_applies_them(simulator, terrafo
               if "decision" in values}
     assert states[eviction["id"]] == "CANCELLED"
     assert states[DEMO_PENDING_ID] != "PENDING_APPROVAL"
+    # Reviewed, they left the pending list: the next plan only forgets their reviews, which
+    # changes nothing at the API, and then the plan is empty.
+    forget = stack.plan_json()
+    assert sorted(changes_by_address(forget).values()) == [["delete"], ["delete"]], forget["_stdout"]
+    stack.apply()
+    listed = {r["id"]: r["state"] for r in simulator_remediations(simulator)}
+    assert listed[eviction["id"]] == "CANCELLED" and listed[DEMO_PENDING_ID] in ("PENDING", "RUNNING", "SUCCEEDED")
+    assert_plan_is_empty(stack)
+
+
+def simulator_remediations(simulator):
+    """Every remediation of the training cluster, read from the API."""
+    response = httpx.get(f"{simulator.base_url}/compute/clusters/cluster-training/instances/-/remediations",
+                         headers={"Authorization": f"Bearer {simulator.api_key}"}, params={"pageSize": 100})
+    response.raise_for_status()
+    return response.json()["remediations"]
 
 
 def test_escalation_moves_to_the_next_mode_when_a_reboot_fails(simulator, terraform_workspace):
