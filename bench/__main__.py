@@ -29,6 +29,10 @@ def _machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {terraform[0] if terraform else 'terraform ?'}"
 
 
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
@@ -57,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"together-remediation benchmarks, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"machine: {_machine()}")
-    print(f"runs per side: {runs}{' (quick)' if args.quick else ''}\n", flush=True)
+    print(f"runs per side: {runs}{' (quick)' if args.quick else ''}; load average {_load()} (other work on this machine skews figures)\n", flush=True)
     report = Report()
     started = time.perf_counter()
     bench = Bench(keep=args.keep)
@@ -92,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         bench.close()
     print(report.summary())
-    print(f"  total time {time.perf_counter() - started:.0f} s")
+    print(f"  total time {time.perf_counter() - started:.0f} s; load average at the end {_load()}")
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump({"machine": _machine(), "runs": runs, "figures": report.to_json()}, handle, indent=2)
+            json.dump({"machine": _machine(), "runs": runs, "load_average": _load(), "figures": report.to_json()}, handle, indent=2)
     return 1 if args.strict and any(f.met is False for f in report.figures) else 0
 
 
