@@ -10,6 +10,7 @@ port (kept across ``restart()``), with its output in a log file that ``log_text(
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -26,6 +27,17 @@ from together_simulator import DEFAULT_API_KEY
 
 READY_PREFIX = "together-simulator listening on "
 ZERO_DURATIONS = {"*": (0.0, 0.0)}
+
+
+# Simulators still running when Python exits (a test that forgot ``stop()``) are killed, so
+# none outlives the process that started it.
+_running: set[SimulatorProcess] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    for sim in list(_running):
+        sim.kill()
 
 
 class SimulatorAdminError(RuntimeError):
@@ -117,10 +129,10 @@ class SimulatorProcess:
         try:
             self._proc = subprocess.Popen(
                 self.command(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                start_new_session=True,
             )
         finally:
             log.close()
+        _running.add(self)
         self.port = self._wait_for_port(offset)
         self._admin = httpx.Client(base_url=self.admin_url, timeout=30.0)
         self._wait_healthy()
@@ -156,6 +168,7 @@ class SimulatorProcess:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop gracefully (SIGTERM), then SIGKILL if it does not exit in time."""
         self._close_admin()
+        _running.discard(self)
         if self._proc is None:
             return
         if self._proc.poll() is None:
@@ -170,6 +183,7 @@ class SimulatorProcess:
     def kill(self) -> None:
         """SIGKILL, as a crash would: nothing gets to flush or clean up."""
         self._close_admin()
+        _running.discard(self)
         if self._proc is None:
             return
         if self._proc.poll() is None:
