@@ -171,6 +171,8 @@ def _drift(entry: ResourceChange, facts: _PlanFacts) -> Drift | None:
     change = entry.change
     before = resolve(change.before, None, change.before_sensitive) or {}
     after = resolve(change.after, change.after_unknown, change.after_sensitive)
+    if is_marker(after):
+        after = {}  # a drift entry whose whole object is unknown (malformed): every field reads as missing
     if after is not None and before.get("state") == after.get("state"):
         return None  # only a state change (or a disappearance) matters to a reviewer
     cluster_id = before.get("cluster_id")
