@@ -239,6 +239,16 @@ class RemediationResource(ResourceType):
             attempts: list[Any] = self._earlier_steps(session, cluster_id, instance_id, base, attempt, step)
             remediation, outcome = self._run_ladder(call, planned, ladder, base, attempt, step, remediation, attempts, timeout)
 
+        if outcome == "timeout":
+            # An error with a new state taints the resource, and the next apply would replace it:
+            # a second run of a remediation that is still on its way. Leave it out of state; the
+            # next apply derives the same id and adopts it (and waits again), so it runs once.
+            raise ProviderError(
+                f"Timed out creating remediation {remediation.id}",
+                f"The remediation of {cluster_id}/{instance_id} is still {_state(remediation)} after "
+                f"{format_duration(timeout)} (timeouts.create) and carries on. Run terraform apply again to wait "
+                "for it: the provider finds this remediation and adopts it instead of starting another.",
+            )
         state = self._state_from(planned, remediation, attempts)
         self._report_outcome(call, remediation, outcome, timeout, "creating", state["attempts"])
         return state
