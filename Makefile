@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: install demo test test-fast bench docs clean check-terraform cdktf-cli
+.PHONY: install demo test test-fast bench docs clean check-terraform cdktf-cli reliability
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ test-fast: install
 
 bench: install
 	$(PY) -m bench
+
+# The fault campaign and killed applies (about 20 minutes on 2 cores); see docs/reliability.md.
+# FAULTS=100 KILLS=1 for a quick run.
+FAULTS ?= 1000
+KILLS ?= 20
+reliability: install
+	$(PY) -m tests.reliability.campaign --faults $(FAULTS) --kills $(KILLS)
 
 docs: install
 	$(VENV)/bin/together-remediation docs generate
