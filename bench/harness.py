@@ -11,6 +11,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,21 +91,36 @@ class Workspace:
     def __init__(self, directory: Path, env: dict[str, str]):
         self.directory = directory
         self.env = env
+        self.last_cpu = 0.0
         directory.mkdir(parents=True, exist_ok=True)
 
     def write_json(self, document: dict[str, Any]) -> None:
         (self.directory / "main.tf.json").write_text(json.dumps(document, indent=1))
 
     def run(self, *args: str, timeout: float = 900) -> float:
-        """Run ``terraform args``; the wall time in seconds. Raises on failure, with terraform's output."""
-        started = time.perf_counter()
-        completed = subprocess.run(
-            ["terraform", *args], cwd=self.directory, env=self.env, capture_output=True, text=True,
-            timeout=timeout, stdin=subprocess.DEVNULL,
-        )
-        elapsed = time.perf_counter() - started
-        if completed.returncode != 0:
-            raise TerraformFailed(f"terraform {' '.join(args)} in {self.directory} exited {completed.returncode}:\n{completed.stderr[-4000:]}\n{completed.stdout[-2000:]}")
+        """Run ``terraform args``; the wall time in seconds. Raises on failure, with terraform's output.
+
+        ``last_cpu`` is then the CPU time of terraform and the providers it waited for.
+        """
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            started = time.perf_counter()
+            process = subprocess.Popen(["terraform", *args], cwd=self.directory, env=self.env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+            killer = threading.Timer(timeout, process.kill)
+            killer.start()
+            try:
+                _, status, usage = os.wait4(process.pid, 0)  # wait4: the rusage of this command alone
+            finally:
+                killer.cancel()
+            elapsed = time.perf_counter() - started
+            process.returncode = os.waitstatus_to_exitcode(status)
+            self.last_cpu = usage.ru_utime + usage.ru_stime
+            if process.returncode != 0:
+                out.seek(0)
+                err.seek(0)
+                raise TerraformFailed(
+                    f"terraform {' '.join(args)} in {self.directory} exited {process.returncode}:\n"
+                    f"{err.read().decode(errors='replace')[-4000:]}\n{out.read().decode(errors='replace')[-2000:]}"
+                )
         return elapsed
 
     def init(self) -> float:

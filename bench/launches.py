@@ -1,5 +1,6 @@
 """Where a command's time goes: each provider launch of one refresh-plan and one apply, with its
-start (from the command's start), wall time and CPU time.
+start (from the command's start), wall time and CPU time; and terraform's own CPU time (the
+command's, less its providers'), next to the same command on ``terraform_data``.
 
 The installed launcher reads the Python to run from ``runtime/python``; for this benchmark that
 file names a small wrapper that records each launch's times (and, with ``--py-spy``, samples it
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.harness import Bench, Figure, Report, remediations_config
+from bench.harness import Bench, Figure, Report, remediations_config, terraform_data_config
 
 WRAPPER = """#!/bin/bash
 start=$(date +%s.%N)
@@ -84,14 +85,31 @@ def run(bench: Bench, report: Report, count: int, py_spy_dir: Path | None = None
     workspace = bench.workspace(f"launches-{count}", uses_api=True)
     workspace.write_json(remediations_config(cluster_id, instances))
     workspace.init()
+    builtin = bench.workspace(f"launches-{count}-terraform-data", uses_api=False)
+    builtin.write_json(terraform_data_config(cluster_id, instances))
+    builtin.init()
     with TimedLaunches(bench, py_spy_dir) as timed:
-        for command, run_it in (("apply", workspace.apply), ("refresh-plan", lambda: workspace.plan("-detailed-exitcode"))):
+        for command, run_it, run_builtin in (
+            ("apply", workspace.apply, builtin.apply),
+            ("refresh-plan", lambda: workspace.plan("-detailed-exitcode"), lambda: builtin.plan("-detailed-exitcode")),
+        ):
             elapsed, launches = timed.measure(run_it)
+            providers_cpu = sum(launch.cpu for launch in launches)
+            terraform_cpu = workspace.last_cpu - providers_cpu  # wait4 counts the providers it reaped
+            builtin_elapsed = run_builtin()
             steps = "; ".join(f"+{l.start * 1000:.0f} ms: {l.wall * 1000:.0f} ms wall, {l.cpu * 1000:.0f} ms CPU" for l in launches)
             report.add(Figure(
                 name=f"provider launches per {command} (N={count})", value=len(launches), unit="", target="none (Terraform decides)",
-                met=None, detail=f"{command} {elapsed * 1000:.0f} ms; {steps}",
-                extra={"command_ms": round(elapsed * 1000, 1), "launches": [vars(l) for l in launches]},
+                met=None,
+                detail=(
+                    f"{command} {elapsed * 1000:.0f} ms; {steps}; terraform's own CPU {terraform_cpu * 1000:.0f} ms "
+                    f"(with terraform_data: {builtin_elapsed * 1000:.0f} ms, CPU {builtin.last_cpu * 1000:.0f} ms)"
+                ),
+                extra={
+                    "command_ms": round(elapsed * 1000, 1), "launches": [vars(l) for l in launches],
+                    "terraform_cpu_ms": round(terraform_cpu * 1000, 1), "terraform_data_ms": round(builtin_elapsed * 1000, 1),
+                    "terraform_data_cpu_ms": round(builtin.last_cpu * 1000, 1),
+                },
             ))
 
 
