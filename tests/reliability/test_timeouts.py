@@ -25,6 +25,7 @@ def test_create_timeout_then_plain_rerun_adopts_the_same_remediation(simulator, 
     assert "together_remediation.a" not in ws.resources(), "kept out of state, so it is not tainted"
 
     simulator.set_lifecycle({}, default=(0, 0))
+    simulator.force_state(running.id, "RUNNING")  # still running; now ends at the next read
     ws.apply()  # the same command, run again
     assert [r.id for r in server_remediations(simulator, "cluster-training", "timeout test")] == [running.id]
     assert ws.resource("together_remediation.a")["id"] == running.id
