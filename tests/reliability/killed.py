@@ -132,7 +132,8 @@ def killed_apply(lab: Lab, simulator: SimulatorProcess, number: int, kind: str, 
         return len(launches) >= 2 or creates_started()
 
     reached = _wait({"before": plan_running, "during": creates_started, "after": all_created}[aim])
-    time.sleep(rng.uniform(0, {"before": 0.3, "during": DURING_LATENCY_MS / 1000 * 0.5,  # margin for a busy machine "after": RUNNING_SECONDS * 0.8}[aim]))
+    # A random moment inside the phase (at most half the create's window: margin for a busy machine).
+    time.sleep(rng.uniform(0, {"before": 0.3, "during": DURING_LATENCY_MS / 1000 * 0.5, "after": RUNNING_SECONDS * 0.8}[aim]))
     hit = "after" if all_created() else ("during" if creates_started() else "before")
     note = "" if reached else "the aimed point was not seen in time"
 
