@@ -196,3 +196,21 @@ def test_cancel_only_from_pending_approval_or_pending(simulator, client):
 def test_unknown_path_answers_an_rpc_status(simulator):
     response = httpx.get(f"{simulator.base_url}/compute/nothing-here", headers={"Authorization": "Bearer x"})
     assert response.status_code == 404 and response.json()["code"] == RpcCode.NOT_FOUND
+
+
+def test_an_unsupported_method_answers_405_with_the_allowed_ones(simulator):
+    response = httpx.delete(
+        f"{simulator.base_url}/compute/clusters/{TRAINING}/instances/-/remediations",
+        headers={"Authorization": f"Bearer {simulator.api_key}"},
+    )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.json()["code"] == RpcCode.UNIMPLEMENTED
+
+
+def test_repeating_a_single_valued_parameter_is_invalid(simulator):
+    response = httpx.get(
+        f"{simulator.base_url}/compute/clusters/{TRAINING}/instances/-/remediations?pageSize=1&pageSize=2",
+        headers={"Authorization": f"Bearer {simulator.api_key}"},
+    )
+    assert response.status_code == 400 and "pageSize must be given at most once" in response.json()["message"]
