@@ -4,8 +4,9 @@ command's, less its providers'), next to the same command on ``terraform_data``.
 
 The installed launcher reads the Python to run from ``runtime/python``; for this benchmark that
 file names a small wrapper that records each launch's times (and, with ``--py-spy``, samples it
-with py-spy into ``DIR/launch-PID.txt``, collapsed stacks). Terraform starts the provider
-several times per command, so the launch count itself is a figure.
+with py-spy into ``DIR/launch-PID.txt``, collapsed stacks; py-spy comes with
+``pip install -e '.[bench]'``, and its own CPU time then counts in each launch's). Terraform
+starts the provider several times per command, so the launch count itself is a figure.
 
     python -m bench.launches [--n 300] [--py-spy DIR]
 """
