@@ -1,7 +1,7 @@
 """``python -m bench``: every benchmark, each figure printed next to its target.
 
-    python -m bench                 the full run (about 10 minutes on 2 cores)
-    python -m bench --quick         a smoke run: small N, one run per side
+    python -m bench                 the full run: 5 runs per side (3 for apply), 3 to 5 minutes on 2 cores
+    python -m bench --quick         a smoke run: small N, one run per side (under a minute)
     python -m bench --only refresh,launch --sizes 1,50 --runs 3 --json figures.json
 """
 
