@@ -30,8 +30,12 @@ def set_confirmation_policy(service: Service, cluster_id: str, policy: Any) -> d
     return {"cluster_id": cluster_id, "policy": policy}
 
 
-def inject_alert(service: Service, body: Any, *, alert_id: str | None = None, remediation_id: str | None = None) -> dict[str, Any]:
-    """A passive health check fires: maybe an AUTOMATED remediation, per the cluster's policy."""
+def inject_alert(
+    service: Service, body: Any, *, alert_id: str | None = None, new_remediation_id: str | None = None
+) -> dict[str, Any]:
+    """A passive health check fires: maybe an AUTOMATED remediation, per the cluster's policy.
+
+    ``alert_id`` and ``new_remediation_id`` fix the ids (the demo seed's are stable)."""
     if not isinstance(body, dict):
         raise invalid("alert must be a JSON object")
     cluster_id, instance_id = body.get("cluster_id"), body.get("instance_id")
@@ -51,14 +55,14 @@ def inject_alert(service: Service, body: Any, *, alert_id: str | None = None, re
     cluster = service.require_cluster(str(cluster_id))
     now = timeutil.now()
     alert_id = alert_id or str(uuid.uuid4())
-    new_remediation_id = remediation_id or str(uuid.uuid4())
+    new_remediation_id = new_remediation_id or str(uuid.uuid4())
     with service.store.write() as db:
         active = db.execute(
             f"SELECT id, state, trigger FROM remediations WHERE cluster_id=? AND instance_id=?"
             f" AND state IN ({','.join('?' * len(ACTIVE))}) ORDER BY seq LIMIT 1",
             (cluster_id, instance_id, *ACTIVE),
         ).fetchone()
-        remediation_id = None
+        remediation_id: str | None = None  # the remediation this alert links to, if any
         if active is None:
             remediation_id = new_remediation_id
             summary = annotations.get("summary") or annotations.get("description") or "passive health check alert"

@@ -34,7 +34,7 @@ def seed_demo(service: Service) -> None:
         if service.store.one("SELECT 1 FROM clusters WHERE cluster_id=?", (cluster_id,)) is None:
             add_cluster(service, cluster_id, name, DEMO_NODES)
             if cluster_id == DEMO_ALERT["cluster_id"]:
-                inject_alert(service, dict(DEMO_ALERT), alert_id=DEMO_ALERT_ID, remediation_id=DEMO_REMEDIATION_ID)
+                inject_alert(service, dict(DEMO_ALERT), alert_id=DEMO_ALERT_ID, new_remediation_id=DEMO_REMEDIATION_ID)
 
 
 SEEDS = {"demo": seed_demo}
