@@ -130,12 +130,16 @@ def _run(root: Path, terraform: str) -> None:
 
 
 def synthesize(app_dir: Path, outdir: Path, env: dict[str, str]) -> Path:
-    """Run a CDKTF app with this Python and return the directory of its single stack."""
+    """Run a CDKTF app with this Python and return the directory of its single stack.
+
+    The app runs from ``outdir``'s parent: CDKTF's default local backend keeps the state file in
+    the app's working directory, and the demo must not leave state in the checkout.
+    """
     if outdir.exists():
         shutil.rmtree(outdir)
     result = subprocess.run(
-        [sys.executable, "main.py"],
-        cwd=app_dir,
+        [sys.executable, str(app_dir / "main.py")],
+        cwd=outdir.parent,
         env={**env, "CDKTF_OUTDIR": str(outdir)},
         capture_output=True,
         text=True,

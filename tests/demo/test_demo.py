@@ -6,10 +6,12 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.e2e
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_demo_remediates_the_quickstart_nodes_and_reviews_a_pending_plan(tmp_path):
@@ -33,8 +35,9 @@ def test_demo_remediates_the_quickstart_nodes_and_reviews_a_pending_plan(tmp_pat
     assert re.search(r"\*\*approve\*\* \| gpu-09", out), out
     assert "gpu-12" not in out.split("## Remediation plan review", 1)[1]
     assert "The simulator is stopped." in out and "Try next:" in out
-    # Nothing left running: the simulator's database is closed and the state is in the workdir.
-    assert (tmp_path / "demo" / "quickstart.out" / "stacks" / "quickstart" / "terraform.tfstate").exists()
+    # The state lives in the demo's working directory, never in the checkout.
+    assert (tmp_path / "demo" / "terraform.quickstart.tfstate").exists()
+    assert not list((REPO_ROOT / "examples" / "quickstart").glob("*.tfstate*"))
 
 
 def test_demo_fails_clearly_without_terraform(tmp_path):
