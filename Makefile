@@ -39,7 +39,7 @@ test-fast: install
 bench: install
 	$(PY) -m bench
 
-# The fault campaign and killed applies (about 20 minutes on 2 cores); see docs/reliability.md.
+# The fault campaign and killed applies (about 11 minutes on 2 idle cores); see docs/reliability.md.
 # FAULTS=100 KILLS=1 for a quick run.
 FAULTS ?= 1000
 KILLS ?= 20
