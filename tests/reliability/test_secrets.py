@@ -2,8 +2,9 @@
 the simulator's log or a plan review, whatever Terraform does. And the provider never sends it
 over plain http to another machine.
 
-One recognisable key goes through plan, apply, import, a failing apply, a provider crash and
-destroy, all with ``TF_LOG=trace``; then every file and every output is scanned for it.
+One recognisable key goes through plan, apply, import, a failing apply, a provider crash, a plan
+with that key plus a suffix (refused by the API) and destroy, all with ``TF_LOG=trace``; then
+every file and every output is scanned for it.
 """
 
 from __future__ import annotations
@@ -102,6 +103,10 @@ def test_the_api_key_appears_nowhere(canary, tmp_path, terraform_workspace):
         outputs["crash"] = (stdout + stderr).encode()
         assert b"Fatal Python error" in (logs / "crash.log").read_bytes() + outputs["crash"], "the crash left no trace to scan"
 
+        # A wrong key (the right one with a suffix): the API refuses it, and the error must not echo it.
+        refused = run("wrong-key", "plan", "-input=false", "-no-color", check=False, TOGETHER_API_KEY=f"{key}-revoked")
+        assert refused.returncode != 0 and "invalid API key" in " ".join(refused.output.split())
+
         sim.set_lifecycle({}, default=(0, 0))
         run("destroy", "destroy", "-input=false", "-no-color", "-auto-approve")
         sim.stop()
@@ -112,7 +117,7 @@ def test_the_api_key_appears_nowhere(canary, tmp_path, terraform_workspace):
     scanned = {str(path): path.read_bytes() for path in files}
     scanned.update({f"output of {name}": data for name, data in outputs.items()})
     # What the scan covers: state, its backup, the saved plan, its JSON, a trace log per command.
-    for expected in ("terraform.tfstate", "terraform.tfstate.backup", "tfplan", "plan.json", "apply.log", "crash.log", "import.log"):
+    for expected in ("terraform.tfstate", "terraform.tfstate.backup", "tfplan", "plan.json", "apply.log", "crash.log", "import.log", "wrong-key.log"):
         assert any(name.endswith(expected) for name in scanned), f"{expected} was not scanned"
     assert b"ConfigureProvider" in scanned[str(logs / "apply.log")], "the trace log is not a trace log"
     needles = [key.encode(), marker.encode(), marker.upper().encode()]
