@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger("provider_shim.waiting")
 
@@ -70,3 +70,32 @@ def wait_until(
             log.info("%s", now)
             seen = now
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def wait_for_remediation(session: Any, remediation, wait_for: str, timeout: float, *, label: str = "remediation"):
+    """Poll ``remediation`` until it ``satisfied`` ``wait_for``; returns ``(remediation, outcome)``.
+
+    Each poll is a fresh GET; a remediation gone meanwhile is an error. Changes of state are
+    logged as "``label`` ID on CLUSTER/INSTANCE: STATE".
+    """
+    from provider_shim.framework.base import ProviderError
+    from provider_shim.framework.progress import remediation_state, satisfied
+
+    cluster_id, instance_id, rid = remediation.cluster_id, remediation.instance_id, remediation.id
+
+    def poll():
+        fresh = session.lookups.fetch(cluster_id, instance_id, rid)
+        if fresh is None:
+            raise ProviderError(f"Remediation {rid} disappeared while the provider waited for it")
+        return fresh
+
+    result = wait_until(
+        poll,
+        lambda r: satisfied(remediation_state(r), wait_for),
+        first=remediation,
+        stopping=session.stopping,
+        timeout=timeout,
+        poll_interval=session.settings.poll_interval,
+        describe=lambda r: f"{label} {r.id} on {r.cluster_id}/{r.instance_id}: {remediation_state(r)}",
+    )
+    return result.value, result.outcome

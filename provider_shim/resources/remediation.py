@@ -35,6 +35,8 @@ from provider_shim.framework.schema import (
     timeouts_block,
 )
 from provider_shim.framework.validation import Validator, is_known
+from provider_shim.framework.progress import TERMINAL, satisfied
+from provider_shim.framework.progress import remediation_state as _state
 
 log = logging.getLogger("provider_shim.remediation")
 
@@ -45,7 +47,6 @@ MODES = (
     "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT",
 )
 WAIT_FOR = ("terminal", "running", "none")
-TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED"})
 CANCELLABLE = frozenset({"PENDING_APPROVAL", "PENDING"})
 RERUN_STATES = frozenset({"FAILED", "CANCELLED"})
 DEFAULT_TIMEOUTS = {"create": "30m", "delete": "10m"}
@@ -74,15 +75,6 @@ LIVE_FIELDS = (
     "active_health_check_run_id", "passive_health_check_event_id", "linked_alerts",
 )
 CHANGING_FIELDS = tuple(f for f in LIVE_FIELDS if f not in ("trigger", "requested_by", "create_time", "instance_name")) + ("attempts",)
-
-
-def satisfied(state: str | None, wait_for: str) -> bool:
-    """Whether a remediation in ``state`` is as far along as ``wait_for`` asks."""
-    if wait_for == "none":
-        return True
-    if wait_for == "running":
-        return state == "RUNNING" or state in TERMINAL
-    return state in TERMINAL
 
 
 class RemediationResource(ResourceType):
@@ -260,6 +252,7 @@ class RemediationResource(ResourceType):
         and how its wait ended.
         """
         from provider_shim.framework.identity import attempt_id
+        from provider_shim.framework.waiting import wait_for_remediation
 
         cluster_id, instance_id = planned["cluster_id"], planned["instance_id"]
         while True:
@@ -269,7 +262,7 @@ class RemediationResource(ResourceType):
                 )
                 log.info("created remediation %s on %s/%s (%s, %s)", remediation.id, cluster_id, instance_id, ladder[step], _state(remediation))
             last_step = step == len(ladder) - 1
-            remediation, outcome = self._wait(call, remediation, planned["wait_for"] if last_step else "terminal", timeout)
+            remediation, outcome = wait_for_remediation(call.session, remediation, planned["wait_for"] if last_step else "terminal", timeout)
             _record(attempts, remediation)
             if outcome == "done" and _state(remediation) == "FAILED" and not last_step:
                 log.info("remediation %s failed; escalating to %s", remediation.id, ladder[step + 1])
@@ -278,6 +271,8 @@ class RemediationResource(ResourceType):
             return remediation, outcome
 
     def update(self, call: ApplyCall) -> State | None:
+        from provider_shim.framework.waiting import wait_for_remediation
+
         planned = dict(call.planned or {})
         prior = call.prior or {}
         # Unknown planned values are refilled from the remediation below (remediation_id too).
@@ -296,13 +291,15 @@ class RemediationResource(ResourceType):
             # An apply stopped mid-ladder: wait for this step and, if it fails, climb on.
             current, outcome = self._run_ladder(call, planned, ladder, base, where[0], where[1], current, attempts, timeout)
         else:
-            current, outcome = self._wait(call, current, planned["wait_for"], timeout)
+            current, outcome = wait_for_remediation(call.session, current, planned["wait_for"], timeout)
             _record(attempts, current)
         result = self._state_from(state, current, attempts)
         self._report_outcome(call, current, outcome, timeout, "waiting for", result["attempts"])
         return result
 
     def delete(self, call: ApplyCall) -> None:
+        from provider_shim.framework.waiting import wait_for_remediation
+
         prior = call.prior or {}
         session = call.session
         cluster_id, instance_id, remediation_id = prior["cluster_id"], prior["instance_id"], prior.get("id")
@@ -312,7 +309,7 @@ class RemediationResource(ResourceType):
                 current = self._cancel(session, current)
             if current is not None and _state(current) not in TERMINAL:
                 timeout = _timeout(prior, "delete")
-                current, outcome = self._wait(call, current, "terminal", timeout)
+                current, outcome = wait_for_remediation(call.session, current, "terminal", timeout)
                 if outcome != "done":
                     why = "Terraform asked the provider to stop" if outcome == "stopped" else f"the delete timeout ({format_duration(timeout)}) passed"
                     raise ProviderError(
@@ -392,29 +389,6 @@ class RemediationResource(ResourceType):
                 earlier.append(found)
         return earlier
 
-    def _wait(self, call: Call, remediation, wait_for: str, timeout: float):
-        from provider_shim.framework.waiting import wait_until
-
-        session = call.session
-        cluster_id, instance_id, rid = remediation.cluster_id, remediation.instance_id, remediation.id
-
-        def poll():
-            fresh = session.lookups.fetch(cluster_id, instance_id, rid)
-            if fresh is None:
-                raise ProviderError(f"Remediation {rid} disappeared while the provider waited for it")
-            return fresh
-
-        result = wait_until(
-            poll,
-            lambda r: satisfied(_state(r), wait_for),
-            first=remediation,
-            stopping=session.stopping,
-            timeout=timeout,
-            poll_interval=session.settings.poll_interval,
-            describe=lambda r: f"remediation {r.id} on {r.cluster_id}/{r.instance_id}: {_state(r)}",
-        )
-        return result.value, result.outcome
-
     def _cancel(self, session, remediation):
         from together_api.errors import FailedPreconditionError, NotFoundError
 
@@ -489,13 +463,6 @@ class RemediationResource(ResourceType):
                 f"Remediation {remediation.id} of {where} ended {state}",
                 "It did not repair the instance. Set rerun_on_failure = true to run it again when it is cancelled.",
             )
-
-
-
-def _state(remediation) -> str | None:
-    from together_api.models import enum_value
-
-    return enum_value(remediation.state) if remediation is not None else None
 
 
 def _timeout(values: State, operation: str) -> float:

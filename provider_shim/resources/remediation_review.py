@@ -30,25 +30,17 @@ from provider_shim.framework.schema import (
     timeouts_block,
 )
 from provider_shim.framework.validation import Validator, is_known
+from provider_shim.framework.progress import remediation_state as _state
+from provider_shim.framework.progress import satisfied
 
 log = logging.getLogger("provider_shim.remediation_review")
 
 DECISIONS = ("APPROVE", "REJECT")
 WAIT_FOR = ("none", "running", "terminal")
-TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED"})
 DEFAULT_TIMEOUTS = {"create": "30m"}
 
 # Computed attributes copied from the live remediation.
 LIVE_FIELDS = ("state", "reviewed_by", "review_time", "review_comment", "mode", "trigger", "linked_alerts")
-
-
-def satisfied(state: str | None, wait_for: str) -> bool:
-    """Whether a remediation in ``state`` is as far along as ``wait_for`` asks."""
-    if wait_for == "none":
-        return True
-    if wait_for == "running":
-        return state == "RUNNING" or state in TERMINAL
-    return state in TERMINAL
 
 
 def decision_of(remediation) -> str | None:
@@ -169,6 +161,7 @@ class RemediationReviewResource(ResourceType):
     # ---- apply ----------------------------------------------------------------------------
 
     def create(self, call: ApplyCall) -> State | None:
+        from provider_shim.framework.waiting import wait_for_remediation
         from together_api.errors import FailedPreconditionError, NotFoundError
 
         planned = dict(call.planned or {})
@@ -191,19 +184,21 @@ class RemediationReviewResource(ResourceType):
             log.info("remediation %s already carries the decision %s: adopting it", remediation_id, decision)
 
         timeout = _timeout(planned)
-        current, outcome = self._wait(call, current, planned["wait_for"], timeout)
+        current, outcome = wait_for_remediation(call.session, current, planned["wait_for"], timeout, label="reviewed remediation")
         state = _state_from(planned, current)
         _report_outcome(call, current, outcome, timeout, planned["wait_for"])
         return state
 
     def update(self, call: ApplyCall) -> State | None:
+        from provider_shim.framework.waiting import wait_for_remediation
+
         planned = dict(call.planned or {})
         state = {**(call.prior or {}), **{k: v for k, v in planned.items() if v is not Unknown}}
         if satisfied(state.get("state"), planned["wait_for"]):
             return state
         current = self._fetch(call, state)
         timeout = _timeout(planned)
-        current, outcome = self._wait(call, current, planned["wait_for"], timeout)
+        current, outcome = wait_for_remediation(call.session, current, planned["wait_for"], timeout, label="reviewed remediation")
         result = _state_from(state, current)
         _report_outcome(call, current, outcome, timeout, planned["wait_for"])
         return result
@@ -249,35 +244,6 @@ class RemediationReviewResource(ResourceType):
                 f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.",
             )
         return current
-
-    def _wait(self, call: Call, remediation, wait_for: str, timeout: float):
-        from provider_shim.framework.waiting import wait_until
-
-        session = call.session
-        cluster_id, instance_id, rid = remediation.cluster_id, remediation.instance_id, remediation.id
-
-        def poll():
-            fresh = session.lookups.fetch(cluster_id, instance_id, rid)
-            if fresh is None:
-                raise ProviderError(f"Remediation {rid} disappeared while the provider waited for it")
-            return fresh
-
-        result = wait_until(
-            poll,
-            lambda r: satisfied(_state(r), wait_for),
-            first=remediation,
-            stopping=session.stopping,
-            timeout=timeout,
-            poll_interval=session.settings.poll_interval,
-            describe=lambda r: f"reviewed remediation {r.id} on {r.cluster_id}/{r.instance_id}: {_state(r)}",
-        )
-        return result.value, result.outcome
-
-
-def _state(remediation) -> str | None:
-    from together_api.models import enum_value
-
-    return enum_value(remediation.state)
 
 
 def _state_from(base: State, remediation) -> State:
