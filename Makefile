@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: install demo test test-fast bench docs clean check-terraform cdktf-cli reliability
+.PHONY: install demo test test-fast test-cdktn bench docs clean check-terraform cdktf-cli reliability
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,22 @@ $(CDKTF_CLI):
 
 cdktf-cli: $(CDKTF_CLI)
 
+# The main suite (both CDKs in .venv), then the construct tests again in the cdktn-only environment.
 test: install cdktf-cli
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-cdktn
+
+# A second environment with CDK Terrain alone (no cdktf), to prove the constructs need nothing of
+# cdktf: the construct tests that need neither terraform nor the simulator (not e2e), on cdktn.
+VENV_CDKTN ?= .venv-cdktn
+
+$(VENV_CDKTN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV_CDKTN)
+	$(VENV_CDKTN)/bin/python -m pip install --quiet --disable-pip-version-check -e '.[cdktn,test]'
+	touch $@
+
+test-cdktn: $(VENV_CDKTN)/.installed
+	TOGETHER_CDK=cdktn $(VENV_CDKTN)/bin/python -m pytest tests/cdk -m "not e2e"
 
 test-fast: install
 	$(PY) -m pytest -m "not e2e and not slow"
@@ -50,4 +64,4 @@ docs: install
 	$(VENV)/bin/together-remediation docs generate
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) $(VENV_CDKTN) .pytest_cache build *.egg-info

@@ -1,8 +1,16 @@
-"""Fixtures for the construct tests: `together_cdk` loaded on each CDK, and clean synth folders."""
+"""Fixtures for the construct tests: `together_cdk` loaded on each CDK, and clean synth folders.
+
+Two environments run these tests. The main one (`.venv`, `.[dev]`) has both CDKs: every test that
+takes `tc` runs on cdktf and on cdktn, and `TOGETHER_CDK` is left unset. The cdktn one
+(`make test-cdktn`: `.venv-cdktn`, `.[cdktn,test]`) has CDK Terrain alone and sets
+`TOGETHER_CDK=cdktn`: the tests then run on that CDK only, and fail at once if the other CDK is
+importable there, since that environment exists to prove the constructs need nothing of it.
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -15,7 +23,28 @@ import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-CDKS = ("cdktf", "cdktn")
+ALL_CDKS = ("cdktf", "cdktn")
+INSTALLED_CDKS = tuple(name for name in ALL_CDKS if importlib.util.find_spec(name) is not None)
+# The CDK of a one-CDK environment, named by the setting the shim reads; empty in the main one.
+ENVIRONMENT_CDK = os.environ.get("TOGETHER_CDK", "").strip().lower()
+CDKS = (ENVIRONMENT_CDK,) if ENVIRONMENT_CDK else ALL_CDKS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def only_the_environment_cdk_is_installed() -> None:
+    """In a one-CDK environment, the other CDK must not be importable (it could mask a dependency on it)."""
+    if not ENVIRONMENT_CDK:
+        return
+    if ENVIRONMENT_CDK not in ALL_CDKS:
+        pytest.fail(f"TOGETHER_CDK={ENVIRONMENT_CDK!r} names no CDK: use one of {', '.join(ALL_CDKS)}", pytrace=False)
+    others = [name for name in INSTALLED_CDKS if name != ENVIRONMENT_CDK]
+    if ENVIRONMENT_CDK not in INSTALLED_CDKS or others:
+        pytest.fail(
+            f"TOGETHER_CDK={ENVIRONMENT_CDK} runs the construct tests in an environment with {ENVIRONMENT_CDK} alone, "
+            f"but this one has {', '.join(INSTALLED_CDKS) or 'neither'}: unset TOGETHER_CDK to test both CDKs "
+            f"here, or run `make test-{ENVIRONMENT_CDK}`",
+            pytrace=False,
+        )
 
 
 def load_together_cdk(cdk_name: str) -> ModuleType:
@@ -35,9 +64,10 @@ def load_together_cdk(cdk_name: str) -> ModuleType:
 
 @pytest.fixture(scope="module", params=CDKS)
 def tc(request: pytest.FixtureRequest) -> ModuleType:
-    """`together_cdk` on cdktf, then on cdktn: every test using it runs on both."""
+    """`together_cdk` on cdktf, then on cdktn (or on the environment's one CDK): every test using it runs on each."""
     module = load_together_cdk(request.param)
     assert module.CDK_NAME == request.param
+    assert module.App.__module__.split(".")[0] == request.param  # the constructs really run on that CDK
     return module
 
 

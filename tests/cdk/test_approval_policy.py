@@ -70,6 +70,7 @@ def _evaluate_rules(tmp_path, document):
     return {name: sorted(output["value"]) for name, output in json.loads(shown.stdout).items()}
 
 
+@pytest.mark.e2e  # runs `terraform`: not in the cdktn-only environment, nor in test-fast
 @pytest.mark.parametrize("tc", ["cdktn"], indirect=True)
 def test_first_matching_rule_wins_in_terraform(tc, stack, tmp_path):
     policy = _policy(tc, stack)
