@@ -170,13 +170,7 @@ class Bench:
         return next(self.installation.mirror.rglob(EXECUTABLE))
 
     def env(self, **extra: str) -> dict[str, str]:
-        environment = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "TOGETHER_"))}
-        environment.update(
-            TF_CLI_CONFIG_FILE=str(self.installation.cli_config), TF_IN_AUTOMATION="1", TF_INPUT="0",
-            CHECKPOINT_DISABLE="1", JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
-        )
-        environment.update(extra)
-        return environment
+        return self.installation.terraform_env(extra=extra)
 
     def workspace(self, label: str, uses_api: bool) -> Workspace:
         self._workspaces += 1

@@ -52,6 +52,32 @@ class Installation:
     def export_line(self) -> str:
         return f"export TF_CLI_CONFIG_FILE={_shell_quote(str(self.cli_config))}"
 
+    def terraform_env(
+        self, base_url: str | None = None, api_key: str | None = None, extra: dict[str, str] | None = None
+    ) -> dict[str, str]:
+        """The environment of a terraform command that uses this installation, unattended.
+
+        Inherited ``TF_*`` and ``TOGETHER_*`` variables are dropped, so the machine's CLI config
+        or API key never leaks in; ``base_url`` and ``api_key`` (when given) configure the
+        provider, and ``extra`` goes on top of everything.
+        """
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "TOGETHER_"))}
+        env.update(
+            {
+                "TF_CLI_CONFIG_FILE": str(self.cli_config),
+                "TF_IN_AUTOMATION": "1",
+                "TF_INPUT": "0",
+                "CHECKPOINT_DISABLE": "1",
+                "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",  # cdktf synth on an older Node
+            }
+        )
+        if base_url is not None:
+            env["TOGETHER_BASE_URL"] = base_url
+        if api_key is not None:
+            env["TOGETHER_API_KEY"] = api_key
+        env.update(extra or {})
+        return env
+
 
 def host_platform() -> str:
     """Terraform's name of this machine's platform, e.g. ``linux_amd64``."""

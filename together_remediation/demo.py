@@ -8,7 +8,6 @@ raises a new health-check alert and prints the review of the plan that would ans
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -87,7 +86,7 @@ def _run(root: Path, terraform: str) -> None:
         step("Installing the provider into a local filesystem mirror (no registry needed)")
         installation = install(root / "provider")
         print(f"    {installation.export_line()}")
-        env = _terraform_env(installation.cli_config, sim.base_url, sim.api_key)
+        env = installation.terraform_env(sim.base_url, sim.api_key)
 
         step("Synthesizing examples/quickstart with together_cdk (CDK for Terraform)")
         stack = synthesize(QUICKSTART, root / "quickstart.out", env)
@@ -184,22 +183,6 @@ def _terraform(terraform: str, cwd: Path, env: dict[str, str], *args: str, check
     if check and result.returncode != 0:
         raise DemoError(f"terraform {args[0]} failed:\n{result.stderr.strip() or result.stdout.strip()}")
     return result.stdout
-
-
-def _terraform_env(cli_config: Path, base_url: str, api_key: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "TOGETHER_"))}
-    env.update(
-        {
-            "TF_CLI_CONFIG_FILE": str(cli_config),
-            "TF_IN_AUTOMATION": "1",
-            "TF_INPUT": "0",
-            "CHECKPOINT_DISABLE": "1",
-            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-            "TOGETHER_BASE_URL": base_url,
-            "TOGETHER_API_KEY": api_key,
-        }
-    )
-    return env
 
 
 def _plan_summary(output: str) -> str:

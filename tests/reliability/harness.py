@@ -25,24 +25,6 @@ CREATE_ROUTE = "POST /v1/compute/clusters/{cluster_id}/instances/{instance_id}/r
 PROVIDER_MODULE = b"provider_shim"
 
 
-def workspace_env(cli_config: Path, base_url: str, api_key: str, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment of a terraform command: our CLI config, never the machine's."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "TOGETHER_"))}
-    env.update(
-        {
-            "TF_CLI_CONFIG_FILE": str(cli_config),
-            "TF_IN_AUTOMATION": "1",
-            "TF_INPUT": "0",
-            "CHECKPOINT_DISABLE": "1",
-            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-            "TOGETHER_BASE_URL": base_url,
-            "TOGETHER_API_KEY": api_key,
-        }
-    )
-    env.update(extra or {})
-    return env
-
-
 class Lab:
     """The provider installed once, and fresh workspaces under one temporary directory."""
 
@@ -58,7 +40,7 @@ class Lab:
         self._count += 1
         directory = self.root / f"workspace-{self._count}"
         directory.mkdir()
-        return Workspace(directory, workspace_env(self.install.cli_config, simulator.base_url, simulator.api_key, env))
+        return Workspace(directory, self.install.terraform_env(simulator.base_url, simulator.api_key, env))
 
     def cleanup(self) -> None:
         if self._own_root:

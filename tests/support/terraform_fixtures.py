@@ -4,7 +4,7 @@
 directory, with a CLI config of its own (the machine's TF_CLI_CONFIG_FILE is never used).
 
 ``terraform_workspace`` (factory): ``terraform_workspace(simulator)`` gives a ``Workspace``
-in a fresh directory whose commands run with the test's env: ``TF_CLI_CONFIG_FILE``,
+in a fresh directory whose commands run with ``Installation.terraform_env``: ``TF_CLI_CONFIG_FILE``,
 ``TF_IN_AUTOMATION``, ``CHECKPOINT_DISABLE``, ``TOGETHER_BASE_URL``, ``TOGETHER_API_KEY``.
 
     ws = terraform_workspace(simulator)
@@ -21,7 +21,6 @@ A failing command raises ``TerraformError`` carrying terraform's stderr (and std
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -193,24 +192,10 @@ def terraform_workspace(tmp_path: Path, terraform_install) -> Iterator[Callable[
         count += 1
         directory = tmp_path / f"workspace-{count}"
         directory.mkdir()
-        environment = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "TOGETHER_"))}
-        environment.update(
-            {
-                "TF_CLI_CONFIG_FILE": str(terraform_install.cli_config),
-                "TF_IN_AUTOMATION": "1",
-                "TF_INPUT": "0",
-                "CHECKPOINT_DISABLE": "1",
-                "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-            }
-        )
         if simulator is not None:
-            environment["TOGETHER_BASE_URL"] = simulator.base_url
-            environment["TOGETHER_API_KEY"] = simulator.api_key
-        if base_url is not None:
-            environment["TOGETHER_BASE_URL"] = base_url
-        if api_key is not None:
-            environment["TOGETHER_API_KEY"] = api_key
-        environment.update(env or {})
+            base_url = simulator.base_url if base_url is None else base_url
+            api_key = simulator.api_key if api_key is None else api_key
+        environment = terraform_install.terraform_env(base_url, api_key, env)
         return Workspace(directory, environment)
 
     yield make

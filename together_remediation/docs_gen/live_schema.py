@@ -8,7 +8,6 @@ protocol, exactly as it does for a plan. Terraform never downloads anything here
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -45,8 +44,7 @@ def read_live_schema(timeout: float = 120) -> dict[str, Any]:
         workspace = root / "workspace"
         workspace.mkdir()
         (workspace / "main.tf").write_text(REQUIRED_PROVIDERS)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "TOGETHER_"))}
-        env.update({"TF_CLI_CONFIG_FILE": str(installation.cli_config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"})
+        env = installation.terraform_env()
         _terraform(terraform, workspace, env, timeout, "init", "-input=false", "-no-color", "-backend=false")
         document = json.loads(_terraform(terraform, workspace, env, timeout, "providers", "schema", "-json"))
     schemas = document.get("provider_schemas", {})
