@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from provider_shim.framework.base import ProviderError
+
 
 def parse_import_id(import_id: str, parts: tuple[str, ...]) -> tuple[str, ...]:
     """Split ``import_id`` into exactly ``parts``; ``ValueError`` shows the expected form."""
@@ -15,3 +17,12 @@ def parse_import_id(import_id: str, parts: tuple[str, ...]) -> tuple[str, ...]:
     if any(v != v.strip() for v in values):
         raise ValueError(f"The import id {import_id!r} has spaces around a part: expected {expected}.")
     return tuple(values)
+
+
+def parse_remediation_import_id(import_id: str) -> tuple[str, str, str]:
+    """``CLUSTER/INSTANCE/REMEDIATION``, the import id of both resources."""
+    try:
+        cluster_id, instance_id, remediation_id = parse_import_id(import_id, ("cluster", "instance", "remediation"))
+    except ValueError as exc:
+        raise ProviderError("Invalid import id", str(exc)) from None
+    return cluster_id, instance_id, remediation_id

@@ -206,18 +206,16 @@ class RemediationResource(ResourceType):
     # ---- apply ----------------------------------------------------------------------------
 
     def create(self, call: ApplyCall) -> State | None:
-        from provider_shim.framework.identity import intent_base_id
-
         session = call.session
         planned = dict(call.planned or {})
         cluster_id, instance_id = planned["cluster_id"], planned["instance_id"]
-        ladder = list(planned.get("escalation") or [planned["mode"]])
+        ladder = _ladder(planned)
         timeout = _timeout(planned, "create")
         chosen = planned.get("remediation_id")
         if is_known(chosen):
             base, attempt = chosen, 0  # a fixed id names one remediation: never a new attempt
         else:
-            base = intent_base_id(cluster_id, instance_id, ladder, planned.get("reason"), planned.get("triggers"))
+            base = _intent_base(planned, ladder)
             attempt = session.forgotten.next_attempt(base)
 
         with session.rollout_slot(cluster_id) as started:
@@ -285,7 +283,7 @@ class RemediationResource(ResourceType):
             raise ProviderError(f"Remediation {prior['id']} no longer exists", "It was deleted outside of Terraform; run terraform apply again to recreate it.")
         timeout = _timeout(planned, "create")
         attempts = _attempt_models(prior.get("attempts"))
-        ladder = list(planned.get("escalation") or [planned.get("mode")])
+        ladder = _ladder(planned)
         base, where = _ladder_position(prior, ladder)
         if where is not None:
             # An apply stopped mid-ladder: wait for this step and, if it fails, climb on.
@@ -320,12 +318,9 @@ class RemediationResource(ResourceType):
         self._remember_forgotten(session, prior)
 
     def import_state(self, call: Call, import_id: str) -> State | None:
-        from provider_shim.framework.import_id import parse_import_id
+        from provider_shim.framework.import_id import parse_remediation_import_id
 
-        try:
-            cluster_id, instance_id, remediation_id = parse_import_id(import_id, ("cluster", "instance", "remediation"))
-        except ValueError as exc:
-            raise ProviderError("Invalid import id", str(exc)) from None
+        cluster_id, instance_id, remediation_id = parse_remediation_import_id(import_id)
         remediation = call.session.lookups.fetch(cluster_id, instance_id, remediation_id)
         if remediation is None:
             raise ProviderError(
@@ -404,12 +399,12 @@ class RemediationResource(ResourceType):
 
     def _remember_forgotten(self, session, prior: State) -> None:
         """Tell this launch's creates that this attempt is gone, so a replacement takes the next one."""
-        from provider_shim.framework.identity import intent_base_id, locate
+        from provider_shim.framework.identity import locate
 
         if is_known(prior.get("remediation_id")) and prior.get("remediation_id") and not _derived(prior):
             return
-        ladder = list(prior.get("escalation") or [prior.get("mode")])
-        base = intent_base_id(prior["cluster_id"], prior["instance_id"], ladder, prior.get("reason"), prior.get("triggers"))
+        ladder = _ladder(prior)
+        base = _intent_base(prior, ladder)
         for rid in [prior.get("id")] + [a.get("id") for a in prior.get("attempts") or []]:
             where = locate(base, rid, len(ladder)) if rid else None
             if where is not None:
@@ -465,6 +460,18 @@ class RemediationResource(ResourceType):
             )
 
 
+def _ladder(values: State) -> list:
+    """The modes to try in order: the escalation, or the one mode."""
+    return list(values.get("escalation") or [values.get("mode")])
+
+
+def _intent_base(values: State, ladder: list) -> str:
+    """The base id the provider derives from the intent (see ``framework.identity``)."""
+    from provider_shim.framework.identity import intent_base_id
+
+    return intent_base_id(values["cluster_id"], values["instance_id"], ladder, values.get("reason"), values.get("triggers"))
+
+
 def _timeout(values: State, operation: str) -> float:
     timeouts = values.get("timeouts") or {}
     return parse_duration(timeouts.get(operation) or DEFAULT_TIMEOUTS[operation])
@@ -488,12 +495,12 @@ def _record(attempts: list, remediation) -> None:
 
 def _ladder_position(prior: State, ladder: list) -> tuple[str, tuple[int, int] | None]:
     """The intent's base id and ``(attempt, step)`` of the prior remediation, for escalations."""
-    from provider_shim.framework.identity import intent_base_id, locate
+    from provider_shim.framework.identity import locate
 
     if len(ladder) < 2:
         return "", None
     chosen = prior.get("remediation_id")
-    bases = [intent_base_id(prior["cluster_id"], prior["instance_id"], ladder, prior.get("reason"), prior.get("triggers"))]
+    bases = [_intent_base(prior, ladder)]
     if chosen:
         bases.append(chosen)
     for base in bases:
@@ -514,10 +521,10 @@ def _ladder_unfinished(prior: State) -> bool:
 
 def _derived(prior: State) -> bool:
     """Whether the prior remediation_id was derived by the provider (not set by the user)."""
-    from provider_shim.framework.identity import intent_base_id, locate
+    from provider_shim.framework.identity import locate
 
-    ladder = list(prior.get("escalation") or [prior.get("mode")])
-    base = intent_base_id(prior["cluster_id"], prior["instance_id"], ladder, prior.get("reason"), prior.get("triggers"))
+    ladder = _ladder(prior)
+    base = _intent_base(prior, ladder)
     return locate(base, prior.get("remediation_id"), len(ladder)) is not None
 
 

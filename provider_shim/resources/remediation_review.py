@@ -216,12 +216,9 @@ class RemediationReviewResource(ResourceType):
         log.info("forgot the review of remediation %s (the remediation is unchanged)", (call.prior or {}).get("remediation_id"))
 
     def import_state(self, call: Call, import_id: str) -> State | None:
-        from provider_shim.framework.import_id import parse_import_id
+        from provider_shim.framework.import_id import parse_remediation_import_id
 
-        try:
-            cluster_id, instance_id, remediation_id = parse_import_id(import_id, ("cluster", "instance", "remediation"))
-        except ValueError as exc:
-            raise ProviderError("Invalid import id", str(exc)) from None
+        cluster_id, instance_id, remediation_id = parse_remediation_import_id(import_id)
         names = {"cluster_id": cluster_id, "instance_id": instance_id, "remediation_id": remediation_id}
         current = self._fetch(call, names)
         decision = decision_of(current)
