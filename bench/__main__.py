@@ -10,23 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
 
 BENCHMARKS = ("launch", "refresh", "apply", "concurrency", "launches", "synth")
-
-
-def _machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as handle:
-            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    terraform = subprocess.run(["terraform", "version"], capture_output=True, text=True).stdout.splitlines()[:1]
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {terraform[0] if terraform else 'terraform ?'}"
 
 
 def _load() -> str:
@@ -57,10 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     apply_count = args.apply_count or (50 if args.quick else 300)
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-    from bench.harness import Bench, Report
+    from bench.harness import Bench, Report, describe_machine
 
     print(f"together-remediation benchmarks, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"machine: {_machine()}")
+    print(f"machine: {describe_machine()}")
     print(f"runs per side: {runs}{' (quick)' if args.quick else ''}; load average {_load()} (other work on this machine skews figures)\n", flush=True)
     report = Report()
     started = time.perf_counter()
@@ -99,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  total time {time.perf_counter() - started:.0f} s; load average at the end {_load()}")
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump({"machine": _machine(), "runs": runs, "load_average": _load(), "figures": report.to_json()}, handle, indent=2)
+            json.dump({"machine": describe_machine(), "runs": runs, "load_average": _load(), "figures": report.to_json()}, handle, indent=2)
     return 1 if args.strict and any(f.met is False for f in report.figures) else 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -22,6 +23,18 @@ PROVIDER = "provider"
 BUILTIN = "terraform_data"
 MODE = "REMEDIATION_MODE_REBOOT_VM"
 REQUIRED_PROVIDERS = {"together": {"source": "together-remediation/together", "version": "0.1.0"}}
+
+
+def describe_machine() -> str:
+    """Cores, CPU model, Python and Terraform versions: the line that goes with every set of figures."""
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    terraform = subprocess.run(["terraform", "version"], capture_output=True, text=True).stdout.splitlines()[:1]
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {terraform[0] if terraform else 'terraform ?'}"
 
 
 # ---- figures ---------------------------------------------------------------------------------

@@ -23,14 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
-import subprocess
 import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from bench.harness import describe_machine
 from tests.reliability.harness import Lab, provider_block, reconcile, remediations_hcl, server_remediations
 from tests.support.terraform_fixtures import TerraformResult, Workspace
 from together_simulator.process import SimulatorProcess
@@ -205,17 +204,6 @@ def run_fault_campaign(lab: Lab, simulator: SimulatorProcess, target_faults: int
 # ---- the table ------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as handle:
-            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    version = subprocess.run(["terraform", "version"], capture_output=True, text=True).stdout.splitlines()[:1]
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {version[0] if version else 'terraform ?'}"
-
-
 def table(figures: CampaignFigures, kills=None) -> str:
     rows = [("faults injected: " + kind.replace("_", " "), figures.faults[kind]) for kind in FAULT_KINDS]
     rows += [
@@ -269,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
 
     print()
-    print(f"Fault campaign, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {machine()}, {elapsed / 60:.1f} min")
+    print(f"Fault campaign, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {describe_machine()}, {elapsed / 60:.1f} min")
     print()
     print(table(figures, kills))
     problems = figures.problems + (kills.problems if kills else [])
