@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from provider_shim.framework.base import Call, DataSourceType, ProviderError, State
+from provider_shim.framework.base import Call, DataSourceType, State
 from provider_shim.framework.remediation_object import FIELDS, field_type
 from provider_shim.framework.schema import REMEDIATION_FIELD_DESCRIPTIONS as FIELD
 from provider_shim.framework.schema import String, build_schema, computed, required
@@ -35,12 +35,7 @@ class RemediationDataSource(DataSourceType):
         from provider_shim.framework.convert import remediation_values
 
         cluster_id, instance_id, remediation_id = (config[name] for name in ARGUMENTS)
-        remediation = call.session.lookups.fetch(cluster_id, instance_id, remediation_id)
-        if remediation is None:
-            raise ProviderError(
-                "Remediation not found",
-                f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.",
-            )
+        remediation = call.session.lookups.require(cluster_id, instance_id, remediation_id)
         return {**remediation_values(remediation), "remediation_id": remediation_id}
 
 

@@ -17,6 +17,8 @@ from together_api.client import TogetherClient
 from together_api.errors import NotFoundError
 from together_api.models import Remediation
 
+from provider_shim.framework.base import ProviderError
+
 log = logging.getLogger("provider_shim.lookups")
 
 LIST_PAGE_SIZE = 500  # the API's maximum page size
@@ -55,6 +57,13 @@ class RemediationLookups:
         except NotFoundError:
             return None
 
+    def require(self, cluster_id: str, instance_id: str, remediation_id: str, *, summary: str = "Remediation not found") -> Remediation:
+        """A fresh GET; a remediation that does not exist is an error that names it."""
+        found = self.fetch(cluster_id, instance_id, remediation_id)
+        if found is None:
+            raise not_found_error(cluster_id, instance_id, remediation_id, summary)
+        return found
+
     def cluster_remediations(self, cluster_id: str) -> dict[str, Remediation]:
         """The cached listing of the cluster (possibly cut short on a long history)."""
         return self._listing(cluster_id)
@@ -83,3 +92,9 @@ class RemediationLookups:
             return {}  # no such cluster: every read falls back to its own GET (and finds nothing)
         log.debug("listed %d remediations of cluster %s", len(by_id), cluster_id)
         return by_id
+
+
+def not_found_error(
+    cluster_id: str, instance_id: str, remediation_id: str, summary: str = "Remediation not found", path: list | None = None
+) -> ProviderError:
+    return ProviderError(summary, f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.", path=path)

@@ -36,16 +36,12 @@ from provider_shim.framework.schema import (
 )
 from provider_shim.framework.validation import Validator, is_known
 from provider_shim.framework.progress import TERMINAL, satisfied
+from provider_shim.framework.remediation_object import REMEDIATION_MODES
 from provider_shim.framework.progress import remediation_state as _state
 
 log = logging.getLogger("provider_shim.remediation")
 
-MODES = (
-    "REMEDIATION_MODE_REBOOT_VM",
-    "REMEDIATION_MODE_VM_ONLY",
-    "REMEDIATION_MODE_HOST_AWARE",
-    "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT",
-)
+MODES = REMEDIATION_MODES
 WAIT_FOR = ("terminal", "running", "none")
 CANCELLABLE = frozenset({"PENDING_APPROVAL", "PENDING"})
 RERUN_STATES = frozenset({"FAILED", "CANCELLED"})
@@ -321,12 +317,9 @@ class RemediationResource(ResourceType):
         from provider_shim.framework.import_id import parse_remediation_import_id
 
         cluster_id, instance_id, remediation_id = parse_remediation_import_id(import_id)
-        remediation = call.session.lookups.fetch(cluster_id, instance_id, remediation_id)
-        if remediation is None:
-            raise ProviderError(
-                "Cannot import a remediation that does not exist",
-                f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.",
-            )
+        remediation = call.session.lookups.require(
+            cluster_id, instance_id, remediation_id, summary="Cannot import a remediation that does not exist"
+        )
         from provider_shim.framework.convert import remediation_values
 
         values = remediation_values(remediation)

@@ -143,13 +143,12 @@ class RemediationReviewResource(ResourceType):
         A plan in CI then fails on a review that the apply would refuse, instead of at apply time.
         """
         planned = call.planned
-        current = call.session.lookups.remediation(planned["cluster_id"], planned["instance_id"], planned["remediation_id"])
+        from provider_shim.framework.lookups import not_found_error
+
+        names = (planned["cluster_id"], planned["instance_id"], planned["remediation_id"])
+        current = call.session.lookups.remediation(*names)
         if current is None:
-            raise ProviderError(
-                "Remediation not found",
-                f"No remediation {planned['remediation_id']} on instance {planned['instance_id']} of cluster {planned['cluster_id']}.",
-                path=["remediation_id"],
-            )
+            raise not_found_error(*names, path=["remediation_id"])
         if _state(current) != "PENDING_APPROVAL" and decision_of(current) != planned["decision"]:
             raise ProviderError(
                 f"Remediation {current.id} is {_state(current)}, not PENDING_APPROVAL", _why_not(current, planned["decision"])
@@ -233,14 +232,7 @@ class RemediationReviewResource(ResourceType):
     # ---- helpers --------------------------------------------------------------------------
 
     def _fetch(self, call: Call, values: State):
-        cluster_id, instance_id, remediation_id = values["cluster_id"], values["instance_id"], values["remediation_id"]
-        current = call.session.lookups.fetch(cluster_id, instance_id, remediation_id)
-        if current is None:
-            raise ProviderError(
-                "Remediation not found",
-                f"No remediation {remediation_id} on instance {instance_id} of cluster {cluster_id}.",
-            )
-        return current
+        return call.session.lookups.require(values["cluster_id"], values["instance_id"], values["remediation_id"])
 
 
 def _state_from(base: State, remediation) -> State:
