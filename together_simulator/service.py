@@ -273,12 +273,17 @@ class Service:
             result["next_page_token"] = encode_token((last[sort_column], last["seq"]), fingerprint)
         return result
 
-    def approve(self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None) -> dict[str, Any]:
+    def _require_awaiting_review(self, cluster_id: str, instance_id: str, remediation_id: str, verb: str) -> sqlite3.Row:
+        """The remediation's row, if it waits in PENDING_APPROVAL; FAILED_PRECONDITION otherwise."""
         row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
         if row["state"] != "PENDING_APPROVAL":
             raise failed_precondition(
-                f'remediation "{row["id"]}" is {row["state"]}: only PENDING_APPROVAL remediations can be approved'
+                f'remediation "{row["id"]}" is {row["state"]}: only PENDING_APPROVAL remediations can be {verb}'
             )
+        return row
+
+    def approve(self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None) -> dict[str, Any]:
+        row = self._require_awaiting_review(cluster_id, instance_id, remediation_id, "approved")
         now = timeutil.now()
         with self.store.write() as db:
             db.execute(
@@ -289,11 +294,7 @@ class Service:
         return self.render_one(row["id"])
 
     def reject(self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None) -> dict[str, Any]:
-        row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
-        if row["state"] != "PENDING_APPROVAL":
-            raise failed_precondition(
-                f'remediation "{row["id"]}" is {row["state"]}: only PENDING_APPROVAL remediations can be rejected'
-            )
+        row = self._require_awaiting_review(cluster_id, instance_id, remediation_id, "rejected")
         now = timeutil.now()
         with self.store.write() as db:
             db.execute(
