@@ -6,13 +6,7 @@ from typing import Any
 
 from together_api.models import PassiveHealthCheckAlert, Remediation, enum_value
 
-# The remediation fields every resource and data source exposes, in the API's words.
-REMEDIATION_FIELDS = (
-    "id", "cluster_id", "instance_id", "instance_name", "mode", "trigger", "state", "reason",
-    "requested_by", "create_time", "start_time", "end_time", "update_time", "error_message",
-    "reviewed_by", "review_time", "review_comment", "active_health_check_run_id",
-    "passive_health_check_event_id", "linked_alerts",
-)
+from provider_shim.framework.remediation_object import FIELDS as REMEDIATION_FIELDS
 
 
 def alert_value(alert: PassiveHealthCheckAlert) -> dict[str, Any]:

@@ -24,12 +24,12 @@ ORDER_BY = ("create_time", "create_time desc", "update_time", "update_time desc"
 
 
 def field_type(name: str) -> TfType:
-    """The Terraform type of one field of ``convert.REMEDIATION_FIELDS``."""
+    """The Terraform type of one field of ``FIELDS``."""
     return List(ALERT_OBJECT) if name == "linked_alerts" else String()
 
 
-# The API's remediation fields, in the order of ``convert.REMEDIATION_FIELDS`` (which imports the
-# API models; the schema must not, to keep a schema-only launch light).
+# The API's remediation fields, in the order of their descriptions: the schema's attributes and
+# the values ``convert.remediation_values`` fills in.
 FIELDS = tuple(REMEDIATION_FIELD_DESCRIPTIONS)
 
 REMEDIATION_OBJECT = Object({name: field_type(name) for name in FIELDS})
