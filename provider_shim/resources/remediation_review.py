@@ -160,7 +160,6 @@ class RemediationReviewResource(ResourceType):
     # ---- apply ----------------------------------------------------------------------------
 
     def create(self, call: ApplyCall) -> State | None:
-        from provider_shim.framework.waiting import wait_for_remediation
         from together_api.errors import FailedPreconditionError, NotFoundError
 
         planned = dict(call.planned or {})
@@ -182,25 +181,14 @@ class RemediationReviewResource(ResourceType):
         else:
             log.info("remediation %s already carries the decision %s: adopting it", remediation_id, decision)
 
-        timeout = _timeout(planned)
-        current, outcome = wait_for_remediation(call.session, current, planned["wait_for"], timeout, label="reviewed remediation")
-        state = _state_from(planned, current)
-        _report_outcome(call, current, outcome, timeout, planned["wait_for"])
-        return state
+        return _wait_and_report(call, planned, current)
 
     def update(self, call: ApplyCall) -> State | None:
-        from provider_shim.framework.waiting import wait_for_remediation
-
         planned = dict(call.planned or {})
         state = {**(call.prior or {}), **{k: v for k, v in planned.items() if v is not Unknown}}
         if satisfied(state.get("state"), planned["wait_for"]):
             return state
-        current = self._fetch(call, state)
-        timeout = _timeout(planned)
-        current, outcome = wait_for_remediation(call.session, current, planned["wait_for"], timeout, label="reviewed remediation")
-        result = _state_from(state, current)
-        _report_outcome(call, current, outcome, timeout, planned["wait_for"])
-        return result
+        return _wait_and_report(call, state, self._fetch(call, state))
 
     def read(self, call: ReadCall) -> State | None:
         state = call.state
@@ -233,6 +221,16 @@ class RemediationReviewResource(ResourceType):
 
     def _fetch(self, call: Call, values: State):
         return call.session.lookups.require(values["cluster_id"], values["instance_id"], values["remediation_id"])
+
+
+def _wait_and_report(call: Call, values: State, remediation) -> State:
+    """Wait as ``values["wait_for"]`` asks (up to ``timeouts.create``), then the state and how it went."""
+    from provider_shim.framework.waiting import wait_for_remediation
+
+    timeout = _timeout(values)
+    current, outcome = wait_for_remediation(call.session, remediation, values["wait_for"], timeout, label="reviewed remediation")
+    _report_outcome(call, current, outcome, timeout, values["wait_for"])
+    return _state_from(values, current)
 
 
 def _state_from(base: State, remediation) -> State:
