@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
 import pytest
 
 from tests.provider.hcl import config, remediation
+from tests.support.polling import wait_for
 from tests.support.terraform_fixtures import changes_by_address
 from together_api.client import TogetherClient
 
@@ -30,14 +30,6 @@ def _remediations(simulator, instance_id: str):
 
 def _creates(simulator) -> int:
     return simulator.stats()["requests_by_route"].get(CREATE_ROUTE, 0)
-
-
-def _wait_for(condition, what: str, limit: float = 60.0) -> None:
-    """Poll until ``condition()``; the limit only guards against a hung test."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
 
 
 def _kill_group(process) -> None:
@@ -80,8 +72,8 @@ def test_apply_killed_after_the_post_adopts_its_remediation_when_run_again(simul
     ws.write(config(remediation("a", instance_id="inst-training-12")))
     ws.init()
     apply = ws.start("apply", "-auto-approve", "-input=false", "-no-color")
-    _wait_for(lambda: _creates(simulator) >= 1, "the create POST")
-    _wait_for(lambda: _remediations(simulator, "inst-training-12"), "the remediation to exist")
+    wait_for(lambda: _creates(simulator) >= 1, "the create POST")
+    wait_for(lambda: _remediations(simulator, "inst-training-12"), "the remediation to exist")
     _kill_group(apply)
 
     assert "together_remediation.a" not in ws.resources(), "killed before the state write"
@@ -110,7 +102,7 @@ def test_replace_killed_after_the_post_adopts_the_new_attempt_when_run_again(sim
     simulator.set_lifecycle({}, default=(0, 600))
     before = _creates(simulator)
     replace = ws.start("apply", "-auto-approve", "-input=false", "-no-color", "-replace=together_remediation.a")
-    _wait_for(lambda: _creates(simulator) > before and len(_remediations(simulator, "inst-training-13")) == 2, "the new attempt")
+    wait_for(lambda: _creates(simulator) > before and len(_remediations(simulator, "inst-training-13")) == 2, "the new attempt")
     _kill_group(replace)
     second = next(r for r in _remediations(simulator, "inst-training-13") if r.id != first)
 

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
 import pytest
 
 from tests.provider.hcl import config, remediation
+from tests.support.polling import wait_for
 from tests.support.terraform_fixtures import changes_by_address
 from together_api.client import TogetherClient
 
 pytestmark = pytest.mark.e2e
 
 INSTANCES = [f"inst-training-{n:02d}" for n in (1, 2, 4, 5, 6)]
-
-
-def _wait_for(condition, what: str, limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
 
 
 def _active_count(simulator) -> int:
@@ -35,7 +28,7 @@ def test_interrupted_apply_keeps_every_created_remediation_in_state(simulator, t
     ws.write(config(*[remediation(f"n{i}", instance_id=inst) for i, inst in enumerate(INSTANCES)]))
     ws.init()
     apply = ws.start("apply", "-auto-approve", "-input=false", "-no-color")
-    _wait_for(lambda: _active_count(simulator) == len(INSTANCES), "every create")
+    wait_for(lambda: _active_count(simulator) == len(INSTANCES), "every create")
     # Ctrl-C reaches the whole process group: terraform and the provider.
     os.killpg(apply.pid, signal.SIGINT)
     stdout, stderr = apply.communicate(timeout=120)
@@ -89,7 +82,7 @@ def test_an_escalation_stopped_mid_ladder_climbs_on_when_applied_again(simulator
     ws.init()
     apply = ws.start("apply", "-auto-approve", "-input=false", "-no-color")
     with TogetherClient(simulator.api_key, simulator.base_url) as client:
-        _wait_for(lambda: list(client.iter_remediations("cluster-training", "inst-training-16")), "the first step")
+        wait_for(lambda: list(client.iter_remediations("cluster-training", "inst-training-16")), "the first step")
         os.killpg(apply.pid, signal.SIGINT)
         apply.communicate(timeout=120)
         first = ws.resource("together_remediation.a")

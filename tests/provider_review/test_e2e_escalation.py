@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
 import pytest
 
 from tests.provider.hcl import config
+from tests.support.polling import wait_for
 from tests.support.terraform_fixtures import changes_by_address
 from together_api.client import TogetherClient
 
@@ -96,14 +96,6 @@ def test_a_ladder_that_fails_entirely_fails_the_apply_listing_each_attempt(simul
     assert len(_remediations(simulator, "inst-training-07")) == 3
 
 
-def _wait_for(condition, what: str, limit: float = 60.0) -> None:
-    """Poll until ``condition()``; the limit only guards against a hung test."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.05)
-
-
 @pytest.mark.parametrize(
     "meanwhile, new_creates, expected",
     [
@@ -120,7 +112,7 @@ def test_apply_killed_mid_ladder_resumes_the_ladder_exactly_once(simulator, terr
     ws.write(config(LADDER_ON_GPU07))
     ws.init()
     apply = ws.start("apply", "-auto-approve", "-input=false", "-no-color")
-    _wait_for(lambda: len(_remediations(simulator, "inst-training-07")) == 2, "the second step's create")
+    wait_for(lambda: len(_remediations(simulator, "inst-training-07")) == 2, "the second step's create")
     os.killpg(apply.pid, signal.SIGKILL)
     apply.communicate()
 

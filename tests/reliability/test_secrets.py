@@ -13,14 +13,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests.provider.hcl import config, remediation
 from tests.reliability.harness import provider_processes
+from tests.support.polling import wait_for
 from together_simulator.process import SimulatorProcess
 
 pytestmark = pytest.mark.e2e
@@ -29,13 +28,6 @@ CLUSTER = "cluster-training"
 DEMO_PENDING = "9b8c0636-f422-5864-9bba-50ea6cc35fd8"  # the demo's remediation on inst-training-03
 FAILING_INSTANCE = "inst-training-09"
 CRASH_INSTANCE = "inst-training-10"
-
-
-def _wait(condition, limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, "gave up waiting"
-        time.sleep(0.02)
 
 
 def _occurrences(data: bytes, needles: list[bytes]) -> int:
@@ -96,7 +88,11 @@ def test_the_api_key_appears_nowhere(canary, tmp_path, terraform_workspace):
         sim.set_lifecycle({}, default=(0, 600))
         ws.write(config(*resources, remediation("crash", instance_id=CRASH_INSTANCE)))
         process = ws.start("apply", "-input=false", "-no-color", "-auto-approve", env=env("crash", PYTHONFAULTHANDLER="1"))
-        _wait(lambda: sim.stats()["remediations_by_state"].get("RUNNING", 0) >= 1 and provider_processes(process.pid))
+        wait_for(
+            lambda: sim.stats()["remediations_by_state"].get("RUNNING", 0) >= 1 and provider_processes(process.pid),
+            "a running remediation and the provider's process",
+            poll=0.02,
+        )
         os.kill(max(provider_processes(process.pid)), signal.SIGABRT)
         stdout, stderr = process.communicate(timeout=120)
         assert process.returncode != 0
