@@ -9,7 +9,6 @@ clock stops when the process has exited (Terraform waits for that on every launc
 from __future__ import annotations
 
 import base64
-import os
 import statistics
 import subprocess
 import time

@@ -13,7 +13,6 @@ remediations depend on it.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
