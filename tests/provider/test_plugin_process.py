@@ -77,6 +77,19 @@ def _listening_tcp_inodes() -> set[str]:
     return inodes
 
 
+def _socket_inodes(pid: int) -> set[str]:
+    """Inodes of the process's open sockets; an fd closed while we look (warm-up) is skipped."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:["):-1])
+    return inodes
+
+
 def test_handshake_names_a_private_unix_socket_and_the_installed_certificate(plugin, terraform_install):
     assert (plugin.core, plugin.protocol, plugin.network, plugin.transport) == ("1", "6", "unix", "grpc")
     assert not plugin.certificate.endswith("=")
@@ -86,8 +99,7 @@ def test_handshake_names_a_private_unix_socket_and_the_installed_certificate(plu
     assert stat.S_IMODE(mode.st_mode) == 0o700 and mode.st_uid == os.getuid()
     assert stat.S_ISSOCK(Path(plugin.address).stat().st_mode)
 
-    fds = Path(f"/proc/{plugin.process.pid}/fd")
-    sockets = {os.readlink(fd)[len("socket:["):-1] for fd in fds.iterdir() if os.readlink(fd).startswith("socket:[")}
+    sockets = _socket_inodes(plugin.process.pid)
     assert sockets and not sockets & _listening_tcp_inodes(), "the plugin must never listen on TCP"
 
 
