@@ -1,12 +1,16 @@
 """Pydantic models of Together's remediation API and the cluster fields it needs.
 
-The contract is ``shared/reference``: the remediation service's OpenAPI and the newer
-"Remediation create" page, which wins where they differ (four modes, ``instance_name``,
-``linked_alerts``). Timestamps stay RFC 3339 strings, exactly as the API sends them.
+The contract is Together's Python SDK (``together`` 3.1.1, generated from the spec the live
+API serves; the parity test in ``tests/api/test_sdk_parity.py`` walks its models). The value
+lists come from ``together_api.vocabulary``. Timestamps stay RFC 3339 strings, exactly as the
+API sends them.
 
-Two habits make the models safe against a service that moves ahead of us:
+Three habits make the models safe against a service that moves ahead of us:
 - unknown fields are ignored;
-- an enum value we do not know yet is kept as its raw string instead of failing.
+- an enum value we do not know yet is kept as its raw string instead of failing;
+- what the SDK marks optional is optional here, and a few fields the SDK requires but nothing
+  here needs (an alert's typed ``annotation``, a node's hardware counts) are optional too, so an
+  older server still reads.
 """
 
 from __future__ import annotations
@@ -14,65 +18,38 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from together_api import vocabulary
 
 
-class RemediationMode(str, Enum):
-    """How a remediation repairs the instance."""
-
-    VM_ONLY = "REMEDIATION_MODE_VM_ONLY"
-    """Delete the VM and provision a new one on any available host."""
-    HOST_AWARE = "REMEDIATION_MODE_HOST_AWARE"
-    """Cordon the host, delete the VM and provision a new one on a different host."""
-    EVICT_WITHOUT_REPLACEMENT = "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT"
-    """Remove the node from the cluster without a replacement."""
-    REBOOT_VM = "REMEDIATION_MODE_REBOOT_VM"
-    """Reboot the VM in place."""
+def _member(value: str, prefix: str = "") -> str:
+    return value[len(prefix):] if prefix and value.startswith(prefix) else value
 
 
-class RemediationState(str, Enum):
-    PENDING_APPROVAL = "PENDING_APPROVAL"
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-    AUTO_RESOLVED = "AUTO_RESOLVED"
-
-
-class RemediationTrigger(str, Enum):
-    MANUAL = "REMEDIATION_TRIGGER_MANUAL"
-    AUTOMATED = "REMEDIATION_TRIGGER_AUTOMATED"
-
-
-class AlertSeverity(str, Enum):
-    INFO = "PHC_SEVERITY_INFO"
-    WARNING = "PHC_SEVERITY_WARNING"
-    CRITICAL = "PHC_SEVERITY_CRITICAL"
-
-
-TERMINAL_STATES = frozenset(
-    {
-        RemediationState.SUCCEEDED,
-        RemediationState.FAILED,
-        RemediationState.CANCELLED,
-        RemediationState.AUTO_RESOLVED,
-    }
+RemediationMode = Enum(
+    "RemediationMode",
+    {_member(m, vocabulary.MODE_PREFIX): m for m in vocabulary.MODE_NAMES},
+    type=str,
+    module=__name__,
 )
+RemediationMode.__doc__ = "How a remediation repairs the instance (``together_api.vocabulary.MODES``)."
+RemediationState = Enum("RemediationState", {s: s for s in vocabulary.STATE_NAMES}, type=str, module=__name__)
+RemediationState.__doc__ = "Where a remediation is in its life (``together_api.vocabulary.STATES``)."
+RemediationTrigger = Enum(
+    "RemediationTrigger",
+    {_member(t, "REMEDIATION_TRIGGER_"): t for t in vocabulary.TRIGGER_NAMES},
+    type=str,
+    module=__name__,
+)
+AlertSeverity = Enum(
+    "AlertSeverity", {_member(s, "PHC_SEVERITY_"): s for s in vocabulary.SEVERITIES}, type=str, module=__name__
+)
+
+TERMINAL_STATES = frozenset(RemediationState(s) for s in vocabulary.TERMINAL_STATES)
 """States a remediation never leaves."""
-
-ACTIVE_STATES = frozenset(set(RemediationState) - TERMINAL_STATES)
+ACTIVE_STATES = frozenset(RemediationState(s) for s in vocabulary.ACTIVE_STATES)
 """States that hold an instance: at most one remediation per instance is in one of them."""
-
-SEVERITY_RANK = {AlertSeverity.INFO: 0, AlertSeverity.WARNING: 1, AlertSeverity.CRITICAL: 2}
-
-# Disruption, lowest first: the order plan reviews and escalation ladders use.
-MODE_DISRUPTION = {
-    RemediationMode.REBOOT_VM: 1,
-    RemediationMode.VM_ONLY: 2,
-    RemediationMode.HOST_AWARE: 3,
-    RemediationMode.EVICT_WITHOUT_REPLACEMENT: 4,
-}
 
 # Left-to-right unions try the enum first and keep an unknown value as its raw string.
 ModeValue = Annotated[Union[RemediationMode, str], Field(union_mode="left_to_right")]
@@ -88,8 +65,12 @@ def enum_value(value: Enum | str | None) -> str | None:
     return value.value if isinstance(value, Enum) else value
 
 
-def is_terminal(state: RemediationState | str | None) -> bool:
-    return enum_value(state) in {s.value for s in TERMINAL_STATES}
+def is_terminal(state: Enum | str | None) -> bool:
+    return enum_value(state) in vocabulary.TERMINAL_STATES
+
+
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
 
 
 def _read_only(description: str) -> Any:
@@ -104,8 +85,38 @@ class _ApiModel(BaseModel):
         return self.model_dump(mode="json", exclude_none=True)
 
 
+class XidEvent(_ApiModel):
+    """One NVIDIA Xid code seen in the alert window."""
+
+    xid_code: str = Field(description="NVIDIA Xid code, such as `79`.")
+    mnemonic: str = Field(default="", description="Driver mnemonic of the Xid code, when known.")
+    count: int = Field(default=0, description="How many times the code appeared in the alert window.")
+
+
+class XidDetails(_ApiModel):
+    events: list[XidEvent] = Field(default_factory=list)
+
+
+class SlurmNodeUnavailable(_ApiModel):
+    reason: str = Field(default="", description="The Slurm drain reason of the node.")
+
+
+class AlertAnnotation(_ApiModel):
+    """Typed content parsed from the alert's annotations."""
+
+    title: str = Field(default="", description="Alert title from the Alertmanager summary annotation.")
+    summary_line: str = Field(default="", description="Per-firing summary line parsed from the evidence annotation.")
+    description: str = Field(default="", description="Static explanation of the alert.")
+    xid: XidDetails | None = None
+    slurm_node_unavailable: SlurmNodeUnavailable | None = None
+
+    @property
+    def xid_codes(self) -> list[str]:
+        return [e.xid_code for e in self.xid.events] if self.xid else []
+
+
 class PassiveHealthCheckAlert(_ApiModel):
-    """A passive health check alert linked to a remediation (all fields read-only)."""
+    """A passive health check alert linked to a remediation (the SDK's ``LinkedAlert``)."""
 
     passive_health_check_alert_id: str = Field(json_schema_extra={"readOnly": True})
     instance_id: str | None = _read_only("Resolved instance UUID; empty until joined to an instance.")
@@ -113,10 +124,14 @@ class PassiveHealthCheckAlert(_ApiModel):
     target_vm: str = Field(json_schema_extra={"readOnly": True})
     alert_name: str = Field(json_schema_extra={"readOnly": True})
     severity: SeverityValue = Field(json_schema_extra={"readOnly": True})
+    annotation: AlertAnnotation | None = _read_only("Typed content parsed from the alert's annotations.")
     annotations: dict[str, str] = Field(default_factory=dict, json_schema_extra={"readOnly": True})
     started_at: str = Field(json_schema_extra={"readOnly": True})
     resolved_at: str | None = _read_only("When the alert resolved; empty while it fires.")
     node_remediation_intent_id: str | None = _read_only("Remediation intent attached to the alert.")
+
+
+LinkedAlert = PassiveHealthCheckAlert
 
 
 class Remediation(_ApiModel):
@@ -141,7 +156,8 @@ class Remediation(_ApiModel):
     error_message: str | None = _read_only("Error message if the remediation failed.")
     update_time: str | None = _read_only("When the remediation was last updated.")
     instance_name: str | None = _read_only("Display name of the targeted instance.")
-    linked_alerts: list[PassiveHealthCheckAlert] = Field(
+    # The SDK has it Optional (null or absent); an empty list reads the same to every caller.
+    linked_alerts: Annotated[list[PassiveHealthCheckAlert], BeforeValidator(_none_as_empty)] = Field(
         default_factory=list,
         description="Passive health check alerts linked to this remediation, resolved ones included.",
         json_schema_extra={"readOnly": True},
@@ -166,14 +182,22 @@ class RemediationCreate(_ApiModel):
     reason: str | None = None
 
 
+class ApproveBody(_ApiModel):
+    """The body of approve: a comment and an optional mode to run instead of the proposed one."""
+
+    comment: str | None = None
+    mode: ModeValue | None = None
+
+
 class CommentBody(_ApiModel):
-    """The body of approve and reject."""
+    """The body of reject."""
 
     comment: str | None = None
 
 
 class ListRemediationsResponse(_ApiModel):
     remediations: list[Remediation] = Field(default_factory=list)
+    # The live API always sends it ("" on the last page); older servers leave it out.
     next_page_token: str | None = None
     has_next: bool = False
 
@@ -187,30 +211,49 @@ class RpcStatus(_ApiModel):
 
 
 class GPUWorkerNode(_ApiModel):
-    """The part of ``GPUClusterGPUWorkerNode`` that remediations need."""
+    """A GPU worker node as the live API has it (``node_id`` is its name in the cluster).
+
+    ``node_name`` is the older spec's name field, gone from the live API; it is still read so
+    that a server in the older shape works.
+    """
 
     node_id: str | None = None
-    node_name: str
-    status: str | None = None
+    node_name: str | None = None
     host_name: str | None = None
+    status: str | None = None
     instance_id: str | None = None
     num_gpus: int | None = None
+    num_cpu_cores: int | None = None
+    memory_gib: float | None = None
+    networks: list[str] = Field(default_factory=list)
+    auto_remediation_enabled: bool | None = None
+    marked_for_deletion: bool | None = None
+    public_ipv4: str | None = None
+    slurm_worker_hostname: str | None = None
+    deleted_at: str | None = None
     latest_remediation: Remediation | None = None
+
+    @property
+    def name(self) -> str | None:
+        """The node's name in the cluster: ``node_id`` (live), else ``node_name`` (older shape)."""
+        return self.node_id or self.node_name
 
 
 class GPUClusterInfo(_ApiModel):
-    """The part of ``GPUClusterInfo`` that remediations need.
+    """The part of the SDK's ``Cluster`` that remediations need.
 
     ``kube_config`` is deliberately not modelled: it is a credential and nothing here needs it.
     """
 
     cluster_id: str
     cluster_name: str | None = None
+    cluster_type: str | None = None
     status: str | None = None
     region: str | None = None
     gpu_type: str | None = None
     num_gpus: int | None = None
     gpu_worker_nodes: list[GPUWorkerNode] = Field(default_factory=list)
+    deleted_gpu_worker_nodes: list[GPUWorkerNode] = Field(default_factory=list)
 
 
 class GPUClusters(_ApiModel):

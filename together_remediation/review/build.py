@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from together_api.models import MODE_DISRUPTION, RemediationMode
+from together_api.vocabulary import MODE_DISRUPTION
 from together_remediation.review.model import (
     Action,
     Alert,
@@ -47,8 +47,8 @@ ACTION_REASONS = {
 def disruption_of(mode: Any) -> int | None:
     """1 (REBOOT_VM) to 4 (EVICT_WITHOUT_REPLACEMENT); None for an unknown or unseen mode."""
     try:
-        return MODE_DISRUPTION[RemediationMode(mode)]
-    except (ValueError, TypeError):
+        return MODE_DISRUPTION[mode]
+    except (KeyError, TypeError):
         return None
 
 
