@@ -1,6 +1,7 @@
 """The embedded simulator of Together's node-remediation API: an ASGI app on SQLite.
 
-Run it with ``together-remediation simulator serve``; from Python, start it as a real
+Run it with ``python -m together_simulator`` (or ``together-remediation simulator serve``,
+the same entry point); from Python, start it as a real
 subprocess with ``together_simulator.process.SimulatorProcess``.
 """
 

@@ -89,6 +89,25 @@ def admin_routes(service: Service, faults: FaultConfig, stats: Stats) -> list[Ro
         service.failures.update(await body_of(request))
         return service.failures.to_json()
 
+    def settings() -> dict[str, Any]:
+        return {"ignore_remediation_ids": not service.honour_remediation_ids}
+
+    async def get_settings(request: Request) -> Any:
+        return settings()
+
+    async def put_settings(request: Request) -> Any:
+        body = await body_of(request)
+        if not isinstance(body, dict):
+            raise invalid("settings must be a JSON object")
+        unknown = set(body) - set(settings())
+        if unknown:
+            raise invalid(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        if "ignore_remediation_ids" in body:
+            if not isinstance(body["ignore_remediation_ids"], bool):
+                raise invalid("ignore_remediation_ids must be true or false")
+            service.honour_remediation_ids = not body["ignore_remediation_ids"]
+        return settings()
+
     async def post_alert(request: Request) -> Any:
         return health_checks.inject_alert(service, await body_of(request))
 
@@ -129,6 +148,8 @@ def admin_routes(service: Service, faults: FaultConfig, stats: Stats) -> list[Ro
         Route(f"{PREFIX}/lifecycle", endpoint(put_lifecycle), methods=["PUT"]),
         Route(f"{PREFIX}/failures", endpoint(get_failures), methods=["GET"]),
         Route(f"{PREFIX}/failures", endpoint(put_failures), methods=["PUT"]),
+        Route(f"{PREFIX}/settings", endpoint(get_settings), methods=["GET"]),
+        Route(f"{PREFIX}/settings", endpoint(put_settings), methods=["PUT"]),
         Route(f"{PREFIX}/alerts", endpoint(post_alert), methods=["POST"]),
         Route(f"{PREFIX}/alerts/{{alert_id}}/resolve", endpoint(resolve_alert), methods=["POST"]),
         Route(f"{PREFIX}/clusters", endpoint(post_cluster), methods=["POST"]),

@@ -14,7 +14,7 @@ from together_api.errors import RpcCode
 
 from together_simulator import clusters
 from together_simulator.errors import ApiError, invalid
-from together_simulator.service import Service
+from together_simulator.service import Service, approval_override
 
 REMEDIATIONS = "/v1/compute/clusters/{cluster_id}/instances/{instance_id}/remediations"
 REMEDIATION = REMEDIATIONS + "/{remediation_id}"
@@ -59,17 +59,22 @@ def single(request: Request, *names: str) -> str | None:
     return values[0] if values else None
 
 
+def listed(request: Request, name: str) -> list[str]:
+    """A repeated filter, sent either way: ``state=A,B`` (the SDK's form) or ``state=A&state=B``."""
+    return [value.strip() for raw in request.query_params.getlist(name) for value in raw.split(",") if value.strip()]
+
+
 async def list_remediations(request: Request, service: Service) -> Any:
-    p, q = request.path_params, request.query_params
+    p = request.path_params
     return service.list(
         p["cluster_id"],
         p["instance_id"],
-        states=q.getlist("state"),
-        modes=q.getlist("mode"),
-        triggers=q.getlist("trigger"),
-        order_by=single(request, "orderBy", "order_by"),
-        size=single(request, "pageSize", "page_size"),
-        token=single(request, "pageToken", "page_token"),
+        states=listed(request, "state"),
+        modes=listed(request, "mode"),
+        triggers=listed(request, "trigger"),
+        order_by=single(request, "order_by", "orderBy"),
+        size=single(request, "page_size", "pageSize"),
+        token=single(request, "page_token", "pageToken"),
     )
 
 
@@ -81,8 +86,10 @@ async def get(request: Request, service: Service) -> Any:
 async def approve(request: Request, service: Service) -> Any:
     p = request.path_params
     # The spec makes approve's body required (``{}`` will do); reject's is optional.
-    comment = comment_of(await read_json(request, required=True))
-    return service.approve(p["cluster_id"], p["instance_id"], p["remediation_id"], comment)
+    body = await read_json(request, required=True)
+    comment = comment_of(body)
+    mode = approval_override(body.get("mode"))
+    return service.approve(p["cluster_id"], p["instance_id"], p["remediation_id"], comment, mode)
 
 
 async def reject(request: Request, service: Service) -> Any:

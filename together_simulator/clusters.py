@@ -1,4 +1,4 @@
-"""Clusters as ``GET /compute/clusters`` shows them (``GPUClusterInfo``), and adding them."""
+"""Clusters as ``GET /v1/compute/clusters`` shows them (the SDK's full ``Cluster``), and adding them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from together_simulator import timeutil
 from together_simulator.errors import ApiError, invalid
 from together_simulator.service import Service
 
+GPUS_PER_NODE = 8
+CPU_CORES_PER_NODE = 96
+MEMORY_GIB_PER_NODE = 1024
+PROJECT_ID = "proj-simulator"
+
 
 def get_cluster(service: Service, cluster_id: str) -> dict[str, Any]:
     return cluster_document(service, service.require_cluster(cluster_id))
@@ -23,7 +28,7 @@ def list_clusters(service: Service) -> dict[str, Any]:
 
 
 def cluster_document(service: Service, cluster: sqlite3.Row) -> dict[str, Any]:
-    """The full ``GPUClusterInfo``; each worker node carries its latest remediation."""
+    """The SDK's full ``Cluster``: every required field; each worker node carries its latest remediation."""
     cluster_id = cluster["cluster_id"]
     nodes = service.store.all("SELECT * FROM nodes WHERE cluster_id=? ORDER BY position", (cluster_id,))
     # The latest remediation of each instance: the one created last.
@@ -34,36 +39,64 @@ def cluster_document(service: Service, cluster: sqlite3.Row) -> dict[str, Any]:
     )
     latest = {r["instance_id"]: r for r in latest_rows}
     rendered = {r["instance_id"]: r for r in service.render(latest_rows)} if latest_rows else {}
+    created = timeutil.rfc3339(cluster["created_at"])
+    auto_remediation = cluster["confirmation_policy"] == "AUTOMATIC"
     workers = []
     for node in nodes:
         worker: dict[str, Any] = {
-            "node_id": node["node_id"],
-            "node_name": node["node_name"],
-            "status": "Ready",
+            # The live API's node_id is the node's name in the tenant's cluster (gpu-05); the
+            # table's node_id column (node-NAME-05) is the simulator's own and stays inside.
+            "node_id": node["node_name"],
             "host_name": node["host_name"],
+            "status": "Ready",
             "instance_id": node["instance_id"],
-            "num_cpu_cores": 96,
-            "num_gpus": 8,
-            "memory_gib": 1024,
+            "num_cpu_cores": CPU_CORES_PER_NODE,
+            "num_gpus": GPUS_PER_NODE,
+            "memory_gib": MEMORY_GIB_PER_NODE,
             "networks": ["10.0.0.0/16"],
+            "phase_transitions": [{"phase": "NODE_PHASE_RUNNING", "transition_time": created}],
+            "auto_remediation_enabled": auto_remediation,
+            "marked_for_deletion": False,
         }
         if node["instance_id"] in latest:
             worker["latest_remediation"] = rendered[node["instance_id"]]
         workers.append(worker)
+    num_gpus = GPUS_PER_NODE * len(nodes)
     info = {
         "cluster_id": cluster_id,
         "cluster_name": cluster["name"],
         "cluster_type": "KUBERNETES",
+        "billing_type": "RESERVED",
+        "project_id": PROJECT_ID,
         "region": "us-central-8",
         "gpu_type": "H100_SXM",
         "cuda_version": "12.5",
         "nvidia_driver_version": "550",
         "status": "Ready",
-        "created_at": timeutil.rfc3339(cluster["created_at"]),
-        "num_gpus": 8 * len(nodes),
+        "created_at": created,
+        "phase_transitions": [{"phase": "CLUSTER_PHASE_READY", "transition_time": created}],
+        "num_gpus": num_gpus,
+        "num_reserved_gpus": num_gpus,
+        "num_capacity_pool_gpus": 0,
+        "num_cpu_workers": 0,
+        "allocated_preemptible_gpus": 0,
+        "desired_preemptible_gpus": 0,
+        "add_ons": [],
         "volumes": [],
-        "control_plane_nodes": [],
+        "control_plane_ready": True,
+        "control_plane_nodes": [
+            {
+                "node_id": "cp-01",
+                "host_name": f"host-{cluster['name']}-cp-01",
+                "status": "Ready",
+                "num_cpu_cores": 16,
+                "memory_gib": 64,
+                "network": "10.0.0.0/16",
+                "phase_transitions": [{"phase": "NODE_PHASE_RUNNING", "transition_time": created}],
+            }
+        ],
         "gpu_worker_nodes": workers,
+        "deleted_gpu_worker_nodes": [],
         # The real API returns a kubeconfig here; the simulator has none to give.
         "kube_config": "",
     }

@@ -22,8 +22,20 @@ class ApiError(Exception):
         return rpc_error_response(self.code, self.message, self.headers)
 
 
+DEBUG_INFO_TYPE = "type.googleapis.com/google.rpc.DebugInfo"
+
+
+def rpc_error_body(code: RpcCode, message: str) -> dict[str, Any]:
+    """``{"code", "message", "details"}``, the message repeated as a detail's ``detail``.
+
+    Together's CLI prints the ``detail`` of the body's details (``parse_api_error`` in
+    ``together/lib/cli/utils/_api_error.py``) and nothing when the list is empty; a
+    ``google.rpc.DebugInfo`` carries exactly such a field."""
+    return {"code": int(code), "message": message, "details": [{"@type": DEBUG_INFO_TYPE, "detail": message}]}
+
+
 def rpc_error_response(code: RpcCode, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"code": int(code), "message": message, "details": []}
+    body = rpc_error_body(code, message)
     return JSONResponse(body, status_code=HTTP_STATUS_BY_CODE[code], headers=headers)
 
 

@@ -7,9 +7,11 @@ import json
 import uuid
 from typing import Any
 
-from together_api.models import AlertSeverity, RemediationTrigger
+from together_api import vocabulary
+from together_api.models import RemediationTrigger
 
 from together_simulator import timeutil
+from together_simulator.annotations import derived_annotation, parse_annotation
 from together_simulator.errors import invalid, not_found
 from together_simulator.lifecycle import MODES
 from together_simulator.render import alert_json
@@ -18,7 +20,7 @@ from together_simulator.service import ACTIVE, Service
 HEALTH_CHECK_USER = "passive-health-checks"
 AUTO_APPROVER = "Auto-Approved"
 POLICIES = ("APPROVE_BEFORE_REPAIR", "AUTOMATIC")
-SEVERITIES = [s.value for s in AlertSeverity]
+SEVERITIES = vocabulary.SEVERITIES
 
 
 def set_confirmation_policy(service: Service, cluster_id: str, policy: Any) -> dict[str, Any]:
@@ -40,7 +42,7 @@ def inject_alert(
         raise invalid("alert must be a JSON object")
     cluster_id, instance_id = body.get("cluster_id"), body.get("instance_id")
     alert_name = body.get("alert_name")
-    severity = body.get("severity", AlertSeverity.CRITICAL.value)
+    severity = body.get("severity", "PHC_SEVERITY_CRITICAL")
     annotations = body.get("annotations") or {}
     mode = body.get("mode", "REMEDIATION_MODE_REBOOT_VM")
     if not isinstance(alert_name, str) or not alert_name:
@@ -51,6 +53,8 @@ def inject_alert(
         raise invalid("annotations must be an object of strings")
     if mode not in MODES:
         raise invalid(f"mode must be one of {', '.join(MODES)}")
+    given = body.get("annotation")
+    annotation = derived_annotation(alert_name, annotations) if given is None else parse_annotation(given)
     node = service.require_node(str(cluster_id), str(instance_id))
     cluster = service.require_cluster(str(cluster_id))
     now = timeutil.now()
@@ -86,9 +90,9 @@ def inject_alert(
             db.execute("UPDATE remediations SET update_time=? WHERE id=?", (now, remediation_id))
         db.execute(
             "INSERT INTO alerts (id, cluster_id, instance_id, target_vm, alert_name, severity, annotations,"
-            " started_at, remediation_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            " annotation, started_at, remediation_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (alert_id, cluster_id, instance_id, node["node_name"], alert_name, severity,
-             json.dumps(annotations, sort_keys=True), now, remediation_id),
+             json.dumps(annotations, sort_keys=True), json.dumps(annotation, sort_keys=True), now, remediation_id),
         )
     alert = alert_json(service.store.one("SELECT * FROM alerts WHERE id=?", (alert_id,)))
     return {"alert": alert, "remediation": service.render_one(remediation_id) if remediation_id else None}

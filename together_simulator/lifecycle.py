@@ -1,44 +1,74 @@
-"""How long each mode stays PENDING and RUNNING, and which remediations are made to fail.
+"""How long each mode stays in each state, and which remediations are made to fail.
 
-Both are decided when a remediation enters PENDING and stored on its row, so a restart resumes
-every lifecycle exactly where it stands, whatever the configuration is by then.
+A remediation in a mode of ``vocabulary.QUARANTINING_MODES`` goes PENDING -> QUARANTINING ->
+QUARANTINED -> RUNNING -> SUCCEEDED/FAILED; every other mode PENDING -> RUNNING -> ... The
+durations and the planned outcome are decided when a remediation enters PENDING and stored on
+its row, so a restart resumes every lifecycle exactly where it stands, whatever the
+configuration is by then.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from together_api.models import RemediationMode
+from together_api import vocabulary
 
 from together_simulator.errors import invalid
 
-MODES = [m.value for m in RemediationMode]
+MODES = vocabulary.MODE_NAMES
+
+PHASES = ("PENDING", "QUARANTINING", "QUARANTINED", "RUNNING")
+"""Every timed state, in the order a quarantining mode goes through them."""
+PLAIN_PHASES = ("PENDING", "RUNNING")
+
+
+def phases_of(mode: str, state: str | None = None) -> tuple[str, ...]:
+    """The timed states of a remediation in ``mode``; a quarantine state forced onto another
+    mode (admin API) runs on through the quarantining order."""
+    if mode in vocabulary.QUARANTINING_MODES or state in vocabulary.QUARANTINE_STATES:
+        return PHASES
+    return PLAIN_PHASES
+
+
+def next_phase(mode: str, state: str) -> str | None:
+    """The timed state after ``state``, or None when the next one is the outcome."""
+    order = phases_of(mode, state)
+    position = order.index(state)
+    return order[position + 1] if position + 1 < len(order) else None
 
 
 def mode_name(value: str) -> str:
     """``REBOOT_VM`` or ``REMEDIATION_MODE_REBOOT_VM`` -> the wire name; else INVALID_ARGUMENT."""
-    name = value if value.startswith("REMEDIATION_MODE_") else f"REMEDIATION_MODE_{value}"
+    name = vocabulary.full_mode_name(value)
     if name not in MODES:
         raise invalid(f"unknown mode {value!r}; expected one of {', '.join(MODES)}")
     return name
 
 
-@dataclass
+@dataclass(frozen=True)
 class Durations:
     pending_seconds: float
     running_seconds: float
+    quarantining_seconds: float = 0.0
+    quarantined_seconds: float = 0.0
 
-    def to_json(self) -> dict[str, float]:
-        return {"pending_seconds": self.pending_seconds, "running_seconds": self.running_seconds}
+    def seconds_in(self, state: str) -> float:
+        return getattr(self, f"{state.lower()}_seconds")
 
+    def to_json(self, mode: str) -> dict[str, float]:
+        return {f"{state.lower()}_seconds": self.seconds_in(state) for state in phases_of(mode)}
+
+
+SECONDS_FIELDS = tuple(f.name for f in fields(Durations))
 
 # The demo's pace: long enough to watch each state, short enough to wait for.
 DEMO_DURATIONS = {
     "REMEDIATION_MODE_REBOOT_VM": Durations(1.0, 3.0),
     "REMEDIATION_MODE_VM_ONLY": Durations(2.0, 5.0),
-    "REMEDIATION_MODE_HOST_AWARE": Durations(2.0, 8.0),
+    "REMEDIATION_MODE_HOST_AWARE": Durations(2.0, 8.0, quarantining_seconds=2.0, quarantined_seconds=1.0),
+    "REMEDIATION_MODE_HOST_POWER_CYCLE": Durations(2.0, 6.0, quarantining_seconds=2.0, quarantined_seconds=1.0),
     "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT": Durations(1.0, 4.0),
 }
 
@@ -51,24 +81,21 @@ def _seconds(value: Any, what: str) -> float:
 
 @dataclass
 class LifecycleConfig:
-    by_mode: dict[str, Durations] = field(
-        default_factory=lambda: {m: Durations(d.pending_seconds, d.running_seconds) for m, d in DEMO_DURATIONS.items()}
-    )
+    by_mode: dict[str, Durations] = field(default_factory=lambda: dict(DEMO_DURATIONS))
 
     def for_mode(self, mode: str) -> Durations:
         return self.by_mode.get(mode, Durations(0.0, 0.0))
 
-    def set(self, mode: str, pending: float | None = None, running: float | None = None) -> None:
+    def set(self, mode: str, **seconds: float | None) -> None:
+        """``pending``, ``quarantining``, ``quarantined``, ``running``: None keeps the current value."""
+        changes = {f"{name}_seconds": value for name, value in seconds.items() if value is not None}
         modes = MODES if mode in ("*", "default", "all") else [mode_name(mode)]
         for name in modes:
-            current = self.for_mode(name)
-            self.by_mode[name] = Durations(
-                current.pending_seconds if pending is None else pending,
-                current.running_seconds if running is None else running,
-            )
+            self.by_mode[name] = replace(self.for_mode(name), **changes)
 
     def update(self, body: Any) -> None:
-        """``{"default": {...}, "modes": {MODE: {"pending_seconds", "running_seconds"}}}``."""
+        """``{"default": {...}, "modes": {MODE: {"pending_seconds", "quarantining_seconds",
+        "quarantined_seconds", "running_seconds"}}}``; a key left out keeps its value."""
         if not isinstance(body, dict):
             raise invalid("lifecycle must be a JSON object")
         entries: list[tuple[str, Any]] = []
@@ -78,36 +105,54 @@ class LifecycleConfig:
         if not isinstance(modes, dict):
             raise invalid("modes must be an object of mode -> durations")
         entries.extend(modes.items())
+        planned = []
         for mode, value in entries:
             if not isinstance(value, dict):
                 raise invalid(f"durations of {mode} must be an object")
-            pending = value.get("pending_seconds")
-            running = value.get("running_seconds")
-            self.set(
-                mode,
-                None if pending is None else _seconds(pending, f"{mode}.pending_seconds"),
-                None if running is None else _seconds(running, f"{mode}.running_seconds"),
-            )
+            unknown = set(value) - set(SECONDS_FIELDS)
+            if unknown:
+                raise invalid(f"unknown duration(s) of {mode}: {', '.join(sorted(unknown))};"
+                              f" expected {', '.join(SECONDS_FIELDS)}")
+            seconds = {
+                key.removesuffix("_seconds"): _seconds(value[key], f"{mode}.{key}")
+                for key in SECONDS_FIELDS if value.get(key) is not None
+            }
+            if mode not in ("*", "default", "all"):
+                mode_name(mode)
+            planned.append((mode, seconds))
+        for mode, seconds in planned:  # all checked first: a bad entry changes nothing
+            self.set(mode, **seconds)
 
     def to_json(self) -> dict[str, Any]:
-        return {"modes": {m: self.for_mode(m).to_json() for m in MODES}}
+        return {"modes": {m: self.for_mode(m).to_json(m) for m in MODES}}
 
 
-def parse_duration_flag(text: str) -> tuple[str, float, float | None]:
-    """``MODE=RUNNING`` or ``MODE=PENDING:RUNNING`` (``*`` for every mode)."""
+DURATION_FLAG_FORMS = "MODE=RUNNING, MODE=PENDING:RUNNING or MODE=PENDING:QUARANTINING:QUARANTINED:RUNNING"
+
+
+def parse_duration_flag(text: str) -> tuple[str, dict[str, float]]:
+    """``--duration`` -> (mode or ``*``, seconds by state name as ``LifecycleConfig.set`` takes them).
+
+    ``MODE=RUNNING`` changes RUNNING only; ``MODE=PENDING:RUNNING`` sets PENDING and RUNNING and
+    makes the quarantine states instant (so ``*=0:0`` is zero everywhere);
+    ``MODE=PENDING:QUARANTINING:QUARANTINED:RUNNING`` sets all four.
+    """
     mode, sep, value = text.partition("=")
-    if not sep:
-        raise ValueError(f"--duration {text!r}: expected MODE=SECONDS or MODE=PENDING:RUNNING")
-    parts = value.split(":")
+    if not sep or not mode:
+        raise ValueError(f"--duration {text!r}: expected {DURATION_FLAG_FORMS}")
     try:
-        numbers = [float(p) for p in parts]
+        numbers = [float(p) for p in value.split(":")]
     except ValueError:
         raise ValueError(f"--duration {text!r}: seconds must be numbers") from None
+    if any(n < 0 for n in numbers):
+        raise ValueError(f"--duration {text!r}: seconds must be >= 0")
     if len(numbers) == 1:
-        return mode, numbers[0], None
+        return mode, {"running": numbers[0]}
     if len(numbers) == 2:
-        return mode, numbers[1], numbers[0]
-    raise ValueError(f"--duration {text!r}: expected MODE=SECONDS or MODE=PENDING:RUNNING")
+        return mode, {"pending": numbers[0], "quarantining": 0.0, "quarantined": 0.0, "running": numbers[1]}
+    if len(numbers) == 4:
+        return mode, dict(zip(("pending", "quarantining", "quarantined", "running"), numbers))
+    raise ValueError(f"--duration {text!r}: expected {DURATION_FLAG_FORMS}")
 
 
 @dataclass

@@ -4,8 +4,9 @@
         client = TogetherClient(sim.api_key, sim.base_url)
         sim.inject_alert("cluster-training", "inst-training-05", "GPUXidError")
 
-The subprocess is ``python -m together_remediation.cli simulator serve`` on a free 127.0.0.1
-port (kept across ``restart()``), with its output in a log file that ``log_text()`` reads.
+The subprocess is ``python -m together_simulator`` on a free 127.0.0.1 port (kept across
+``restart()``), with its output in a log file that ``log_text()`` reads. ``root_url`` (no
+``/v1``) is what Together's SDK and CLI take; ``base_url`` ends in ``/v1``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,19 @@ import httpx
 from together_simulator import DEFAULT_API_KEY
 
 READY_PREFIX = "together-simulator listening on "
-ZERO_DURATIONS = {"*": (0.0, 0.0)}
+ZERO_DURATIONS = {"*": (0.0, 0.0, 0.0, 0.0)}
+Seconds = tuple[float, float] | tuple[float, float, float, float]
+"""``(pending, running)`` (the quarantine states instant) or
+``(pending, quarantining, quarantined, running)``."""
+STATE_SECONDS = ("pending_seconds", "quarantining_seconds", "quarantined_seconds", "running_seconds")
+
+
+def _four(seconds: Seconds) -> tuple[float, float, float, float]:
+    if len(seconds) == 2:
+        return (seconds[0], 0.0, 0.0, seconds[1])
+    if len(seconds) == 4:
+        return tuple(seconds)  # type: ignore[return-value]
+    raise ValueError(f"durations are (pending, running) or (pending, quarantining, quarantined, running): {seconds!r}")
 
 
 # Simulators still running when Python exits (a test that forgot ``stop()``) are killed, so
@@ -47,9 +60,12 @@ class SimulatorAdminError(RuntimeError):
 class SimulatorProcess:
     """A simulator subprocess and helpers for its admin API.
 
-    ``durations``: ``{MODE or "*": (pending_seconds, running_seconds)}``; ``"zero"`` (the
+    ``durations``: ``{MODE or "*": (pending, running)}`` (quarantine states instant) or
+    ``{MODE: (pending, quarantining, quarantined, running)}`` in seconds; ``"zero"`` (the
     default) makes every lifecycle advance on the next read; ``None`` keeps the demo's pace.
     ``faults``: initial fault settings, as ``set_faults`` takes them.
+    ``ignore_remediation_ids``: the server ignores a create's ``remediation_id`` and assigns its
+    own ids (as an API that does not honour client ids would); by default it honours them.
     """
 
     def __init__(
@@ -58,12 +74,13 @@ class SimulatorProcess:
         db: str | os.PathLike[str] | None = None,
         api_key: str = DEFAULT_API_KEY,
         seed: str | None = "demo",
-        durations: dict[str, tuple[float, float]] | str | None = "zero",
+        durations: dict[str, Seconds] | str | None = "zero",
         faults: dict[str, Any] | None = None,
         port: int = 0,
         extra_args: list[str] | None = None,
         start_timeout: float = 15.0,
         env: dict[str, str] | None = None,
+        ignore_remediation_ids: bool = False,
     ) -> None:
         self._workdir = Path(tempfile.mkdtemp(prefix="together-sim-"))
         self.db_path = Path(db) if db is not None else self._workdir / "simulator.db"
@@ -75,6 +92,7 @@ class SimulatorProcess:
         self.extra_args = list(extra_args or [])
         self.start_timeout = start_timeout
         self.env = env
+        self.ignore_remediation_ids = ignore_remediation_ids
         self.log_path = self._workdir / "simulator.log"
         self._proc: subprocess.Popen[bytes] | None = None
         self._admin: httpx.Client | None = None
@@ -83,10 +101,12 @@ class SimulatorProcess:
 
     @property
     def root_url(self) -> str:
+        """The server's root, no ``/v1``: Together's SDK (``base_url``) and CLI (``TOGETHER_BASE_URL``)."""
         return f"http://127.0.0.1:{self.port}"
 
     @property
     def base_url(self) -> str:
+        """``root_url`` + ``/v1``: the API's base (the project's client accepts both forms)."""
         return f"{self.root_url}/v1"
 
     @property
@@ -101,14 +121,16 @@ class SimulatorProcess:
 
     def command(self) -> list[str]:
         cmd = [
-            sys.executable, "-m", "together_remediation.cli", "simulator", "serve",
+            sys.executable, "-m", "together_simulator",
             "--host", "127.0.0.1", "--port", str(self.port), "--db", str(self.db_path),
             "--api-key", self.api_key,
         ]
         if self.seed:
             cmd += ["--seed", self.seed]
-        for mode, (pending, running) in (self.durations or {}).items():
-            cmd += ["--duration", f"{mode}={pending}:{running}"]
+        for mode, seconds in (self.durations or {}).items():
+            cmd += ["--duration", f"{mode}=" + ":".join(str(s) for s in _four(seconds))]
+        if self.ignore_remediation_ids:
+            cmd.append("--ignore-remediation-ids")
         flags = {
             "latency_ms": "--latency-ms", "error_5xx_rate": "--error-5xx-rate",
             "rate_limit_rate": "--rate-limit-rate", "retry_after_seconds": "--retry-after-seconds",
@@ -261,15 +283,24 @@ class SimulatorProcess:
         return self.admin("PUT", "/failures", {"rules": rules or [], "probability": probability, **extra})
 
     def set_lifecycle(
-        self, durations: dict[str, tuple[float, float]] | None = None, *, default: tuple[float, float] | None = None
+        self, durations: dict[str, Seconds] | None = None, *, default: Seconds | None = None
     ) -> dict[str, Any]:
-        """Seconds ``(pending, running)`` per mode (``"*"`` or ``default`` for every mode)."""
+        """Seconds per mode (``"*"`` or ``default`` for every mode): ``(pending, running)`` with
+        instant quarantine states, or ``(pending, quarantining, quarantined, running)``."""
         body: dict[str, Any] = {"modes": {}}
         if default is not None:
-            body["default"] = {"pending_seconds": default[0], "running_seconds": default[1]}
-        for mode, (pending, running) in (durations or {}).items():
-            body["modes"][mode] = {"pending_seconds": pending, "running_seconds": running}
+            body["default"] = dict(zip(STATE_SECONDS, _four(default)))
+        for mode, seconds in (durations or {}).items():
+            body["modes"][mode] = dict(zip(STATE_SECONDS, _four(seconds)))
         return self.admin("PUT", "/lifecycle", body)
+
+    def settings(self) -> dict[str, Any]:
+        """``{"ignore_remediation_ids": bool}``."""
+        return self.admin("GET", "/settings")
+
+    def set_ignore_remediation_ids(self, ignore: bool) -> dict[str, Any]:
+        """Whether a create's ``remediation_id`` is ignored from now on (the server's own ids)."""
+        return self.admin("PUT", "/settings", {"ignore_remediation_ids": ignore})
 
     def inject_alert(
         self,
@@ -279,14 +310,20 @@ class SimulatorProcess:
         severity: str = "PHC_SEVERITY_CRITICAL",
         annotations: dict[str, str] | None = None,
         mode: str | None = None,
+        annotation: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Fire a passive health check alert: ``{"alert": ..., "remediation": ... or None}``."""
+        """Fire a passive health check alert: ``{"alert": ..., "remediation": ... or None}``.
+
+        ``annotation``: the typed one (title, summary_line, description, xid?,
+        slurm_node_unavailable?); without it the simulator derives one from name and annotations."""
         body: dict[str, Any] = {
             "cluster_id": cluster_id, "instance_id": instance_id, "alert_name": alert_name,
             "severity": severity, "annotations": annotations or {},
         }
         if mode:
             body["mode"] = mode
+        if annotation is not None:
+            body["annotation"] = annotation
         return self.admin("POST", "/alerts", body)
 
     def resolve_alert(self, alert_id: str) -> dict[str, Any]:

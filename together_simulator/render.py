@@ -9,9 +9,11 @@ from typing import Any
 from together_api.models import PassiveHealthCheckAlert, Remediation
 
 from together_simulator import timeutil
+from together_simulator.annotations import derived_annotation
 
 
 def alert_json(row: sqlite3.Row) -> dict[str, Any]:
+    annotations = json.loads(row["annotations"])
     return PassiveHealthCheckAlert(
         passive_health_check_alert_id=row["id"],
         instance_id=row["instance_id"],
@@ -19,7 +21,8 @@ def alert_json(row: sqlite3.Row) -> dict[str, Any]:
         target_vm=row["target_vm"],
         alert_name=row["alert_name"],
         severity=row["severity"],
-        annotations=json.loads(row["annotations"]),
+        annotation=json.loads(row["annotation"]) if row["annotation"] else derived_annotation(row["alert_name"], annotations),
+        annotations=annotations,
         started_at=timeutil.rfc3339(row["started_at"]),
         resolved_at=timeutil.rfc3339(row["resolved_at"]),
         node_remediation_intent_id=row["remediation_id"],

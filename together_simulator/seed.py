@@ -23,6 +23,12 @@ DEMO_ALERT = {
         "summary": "GPU 5 reported Xid 79 (fallen off the bus)",
         "description": "NVIDIA Xid 79 on gpu-03: the GPU has fallen off the bus; reprovision the VM.",
     },
+    "annotation": {
+        "title": "GPU 5 reported Xid 79 (fallen off the bus)",
+        "summary_line": "dmesg: NVRM: Xid (PCI:0000:b5:00): 79, GPU has fallen off the bus",
+        "description": "NVIDIA Xid 79 on gpu-03: the GPU has fallen off the bus; reprovision the VM.",
+        "xid": {"events": [{"xid_code": "79", "mnemonic": "GPU has fallen off the bus", "count": 1}]},
+    },
     "mode": "REMEDIATION_MODE_VM_ONLY",
 }
 DEMO_ALERT_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "together-simulator:demo:alert:inst-training-03"))

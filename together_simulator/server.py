@@ -31,9 +31,11 @@ class ServeOptions:
     db: str | None = None
     api_keys: list[str] = field(default_factory=list)
     seed: str | None = None
-    durations: list[tuple[str, float, float | None]] = field(default_factory=list)
+    durations: list[tuple[str, dict[str, float]]] = field(default_factory=list)
+    """``(mode or "*", seconds by state)``, as ``lifecycle.parse_duration_flag`` returns them."""
     faults: FaultConfig = field(default_factory=FaultConfig)
     failure_probability: float = 0.0
+    ignore_remediation_ids: bool = False
 
 
 def configure_logging() -> None:
@@ -58,8 +60,8 @@ def serve(options: ServeOptions) -> int:
         os.close(handle)
     store = Store(db_path)
     lifecycle = LifecycleConfig()
-    for mode, running, pending in options.durations:
-        lifecycle.set(mode, pending=pending, running=running)
+    for mode, seconds in options.durations:
+        lifecycle.set(mode, **seconds)
     failures = FailureConfig(probability=options.failure_probability)
     sim = Simulator(
         store=store,
@@ -68,6 +70,7 @@ def serve(options: ServeOptions) -> int:
         failures=failures,
         faults=options.faults,
     )
+    sim.service.honour_remediation_ids = not options.ignore_remediation_ids
     if options.seed:
         SEEDS[options.seed](sim.service)
 

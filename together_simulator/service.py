@@ -12,22 +12,23 @@ import sqlite3
 import uuid
 from typing import Any
 
+from together_api import vocabulary
 from together_api.errors import RpcCode
-from together_api.models import ACTIVE_STATES, RemediationState, RemediationTrigger
+from together_api.models import RemediationTrigger
 
 from together_simulator import timeutil
 from together_simulator.errors import ApiError, failed_precondition, invalid, not_found
-from together_simulator.lifecycle import MODES, FailureConfig, LifecycleConfig
+from together_simulator.lifecycle import MODES, PHASES, Durations, FailureConfig, LifecycleConfig, next_phase
 from together_simulator.pagination import decode_token, encode_token, page_size, query_fingerprint
 from together_simulator.render import alert_json, remediation_json
 from together_simulator.store import Store
 
 API_USER = "sim-user@example.com"
 """Who the simulator says made and reviewed requests sent with an accepted key."""
-STATES = [s.value for s in RemediationState]
-TRIGGERS = [t.value for t in RemediationTrigger]
-ACTIVE = tuple(s.value for s in ACTIVE_STATES)
-# orderBy -> (sort column, descending). The sequence number breaks ties and follows creation.
+STATES = vocabulary.STATE_NAMES
+TRIGGERS = vocabulary.TRIGGER_NAMES
+ACTIVE = tuple(sorted(vocabulary.ACTIVE_STATES))
+# order_by -> (sort column, descending). The sequence number breaks ties and follows creation.
 ORDER_BY = {
     "create_time": ("seq", False),
     "create_time asc": ("seq", False),
@@ -45,6 +46,11 @@ def canonical_uuid(value: str) -> str | None:
         return None
 
 
+def planned_seconds(row: sqlite3.Row, state: str) -> float:
+    """Seconds the row's plan gives ``state`` (NULL: a row planned before the state existed)."""
+    return row[f"{state.lower()}_seconds"] or 0.0
+
+
 class Service:
     """Remediations: lookups, lifecycles, the ``/v1`` operations and out-of-band changes."""
 
@@ -52,60 +58,74 @@ class Service:
         self.store = store
         self.lifecycle = lifecycle
         self.failures = failures
+        # Off: a create's remediation_id is ignored and every create gets an id of the server's,
+        # as an API that does not honour client ids would answer.
+        self.honour_remediation_ids = True
 
     # ---- lifecycle ----------------------------------------------------------------------
 
     def advance_due(self, now: float | None = None) -> int:
-        """Move every remediation whose planned transition time has passed; returns how many."""
+        """Move every remediation whose planned transition time has passed; returns how many.
+
+        A remediation passes through every state whose time is up, so with zero durations one
+        read takes it from PENDING to its outcome; each transition is dated when it was due."""
         now = timeutil.now() if now is None else now
         store = self.store
         if store.one("SELECT 1 FROM remediations WHERE next_transition_at <= ? LIMIT 1", (now,)) is None:
             return 0
         moved = 0
         with store.write() as db:
-            rows = db.execute(
-                "SELECT id, state, next_transition_at, running_seconds, planned_error FROM remediations"
-                " WHERE next_transition_at <= ?",
-                (now,),
-            ).fetchall()
+            rows = db.execute("SELECT * FROM remediations WHERE next_transition_at <= ?", (now,)).fetchall()
             for row in rows:
-                due = row["next_transition_at"]
-                if row["state"] == "PENDING":
-                    end = due + (row["running_seconds"] or 0.0)
-                    if end > now:
-                        db.execute(
-                            "UPDATE remediations SET state='RUNNING', start_time=?, update_time=?,"
-                            " next_transition_at=? WHERE id=?",
-                            (due, due, end, row["id"]),
-                        )
-                        moved += 1
-                        continue
-                    db.execute("UPDATE remediations SET start_time=? WHERE id=?", (due, row["id"]))
-                    due = end
-                elif row["state"] != "RUNNING":  # forced elsewhere: nothing planned any more
+                state, due, start_time = row["state"], row["next_transition_at"], row["start_time"]
+                if state not in PHASES:  # forced elsewhere: nothing planned any more
                     db.execute("UPDATE remediations SET next_transition_at=NULL WHERE id=?", (row["id"],))
                     continue
-                final = "FAILED" if row["planned_error"] else "SUCCEEDED"
-                db.execute(
-                    "UPDATE remediations SET state=?, error_message=?, end_time=?, update_time=?,"
-                    " next_transition_at=NULL WHERE id=?",
-                    (final, row["planned_error"], due, due, row["id"]),
-                )
+                outcome: str | None = None
+                while due <= now:
+                    following = next_phase(row["mode"], state)
+                    if following is None:
+                        outcome = "FAILED" if row["planned_error"] else "SUCCEEDED"
+                        break
+                    state = following
+                    if start_time is None and state in vocabulary.STARTED_STATES:
+                        start_time = due
+                    entered = due
+                    due = entered + planned_seconds(row, state)
+                if outcome is not None:
+                    db.execute(
+                        "UPDATE remediations SET state=?, error_message=?, start_time=?, end_time=?, update_time=?,"
+                        " next_transition_at=NULL WHERE id=?",
+                        (outcome, row["planned_error"], start_time if start_time is not None else due, due, due,
+                         row["id"]),
+                    )
+                else:
+                    db.execute(
+                        "UPDATE remediations SET state=?, start_time=?, update_time=?, next_transition_at=? WHERE id=?",
+                        (state, start_time, entered, due, row["id"]),
+                    )
                 moved += 1
         return moved
 
+    def _store_plan(self, db: sqlite3.Connection, remediation_id: str, durations: Durations) -> None:
+        db.execute(
+            "UPDATE remediations SET pending_seconds=?, quarantining_seconds=?, quarantined_seconds=?,"
+            " running_seconds=? WHERE id=?",
+            (durations.pending_seconds, durations.quarantining_seconds, durations.quarantined_seconds,
+             durations.running_seconds, remediation_id),
+        )
+
     def start_pending(self, db: sqlite3.Connection, remediation_id: str, at: float) -> None:
-        """Plan the lifecycle of a remediation that enters PENDING at ``at``."""
+        """Plan the lifecycle of a remediation that enters PENDING at ``at`` (in its mode now)."""
         row = db.execute(
             "SELECT cluster_id, instance_id, mode FROM remediations WHERE id=?", (remediation_id,)
         ).fetchone()
         durations = self.lifecycle.for_mode(row["mode"])
         error = self.failures.planned_error(row["cluster_id"], row["instance_id"], row["mode"])
+        self._store_plan(db, remediation_id, durations)
         db.execute(
-            "UPDATE remediations SET state='PENDING', pending_seconds=?, running_seconds=?, planned_error=?,"
-            " next_transition_at=?, update_time=? WHERE id=?",
-            (durations.pending_seconds, durations.running_seconds, error, at + durations.pending_seconds, at,
-             remediation_id),
+            "UPDATE remediations SET state='PENDING', planned_error=?, next_transition_at=?, update_time=? WHERE id=?",
+            (error, at + durations.pending_seconds, at, remediation_id),
         )
 
     # ---- lookups ------------------------------------------------------------------------
@@ -163,7 +183,7 @@ class Service:
             raise invalid('instance_id "-" (every instance) is only valid when listing; name one instance')
         mode, reason = parse_create_body(body)
         chosen_id: str | None = None
-        if remediation_id is not None:
+        if remediation_id is not None and self.honour_remediation_ids:
             chosen_id = canonical_uuid(remediation_id)
             if chosen_id is None:
                 raise invalid(f"remediation_id must be a UUID, got {remediation_id!r}")
@@ -239,7 +259,7 @@ class Service:
                 raise invalid(f"unknown trigger {trigger!r}; expected one of {', '.join(TRIGGERS)}")
         order_key = " ".join((order_by or "create_time").lower().split())
         if order_key not in ORDER_BY:
-            raise invalid(f"orderBy {order_by!r} is not supported; use create_time, create_time desc, "
+            raise invalid(f"order_by {order_by!r} is not supported; use create_time, create_time desc, "
                           "update_time or update_time desc")
         limit = page_size(size)
         fingerprint = query_fingerprint(cluster_id, instance_id, sorted(states), sorted(modes), sorted(triggers),
@@ -267,11 +287,11 @@ class Service:
         )
         has_next = len(rows) > limit
         page_rows = rows[:limit]
-        result: dict[str, Any] = {"remediations": self.render(page_rows), "has_next": has_next}
+        token_out = ""  # the live API sends "" on the last page
         if has_next:
             last = page_rows[-1]
-            result["next_page_token"] = encode_token((last[sort_column], last["seq"]), fingerprint)
-        return result
+            token_out = encode_token((last[sort_column], last["seq"]), fingerprint)
+        return {"remediations": self.render(page_rows), "next_page_token": token_out, "has_next": has_next}
 
     def _require_awaiting_review(self, cluster_id: str, instance_id: str, remediation_id: str, verb: str) -> sqlite3.Row:
         """The remediation's row, if it waits in PENDING_APPROVAL; FAILED_PRECONDITION otherwise."""
@@ -282,13 +302,17 @@ class Service:
             )
         return row
 
-    def approve(self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None) -> dict[str, Any]:
+    def approve(
+        self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None, mode: str | None = None
+    ) -> dict[str, Any]:
+        """Approve; ``mode`` (checked by ``approval_override``) replaces the proposed mode, so the
+        remediation runs the lifecycle and meets the failure rules of that mode."""
         row = self._require_awaiting_review(cluster_id, instance_id, remediation_id, "approved")
         now = timeutil.now()
         with self.store.write() as db:
             db.execute(
-                "UPDATE remediations SET reviewed_by=?, review_time=?, review_comment=? WHERE id=?",
-                (API_USER, now, comment, row["id"]),
+                "UPDATE remediations SET reviewed_by=?, review_time=?, review_comment=?, mode=? WHERE id=?",
+                (API_USER, now, comment, mode or row["mode"], row["id"]),
             )
             self.start_pending(db, row["id"], now)
         return self.render_one(row["id"])
@@ -306,10 +330,10 @@ class Service:
 
     def cancel(self, cluster_id: str, instance_id: str, remediation_id: str) -> dict[str, Any]:
         row = self._require_remediation_row(cluster_id, instance_id, remediation_id)
-        if row["state"] not in ("PENDING_APPROVAL", "PENDING"):
+        if row["state"] not in vocabulary.CANCELLABLE_STATES:
             raise failed_precondition(
-                f'remediation "{row["id"]}" is {row["state"]}: only PENDING_APPROVAL or PENDING remediations'
-                " can be cancelled"
+                f'remediation "{row["id"]}" is {row["state"]}: only '
+                f"{' or '.join(s for s in STATES if s in vocabulary.CANCELLABLE_STATES)} remediations can be cancelled"
             )
         now = timeutil.now()
         with self.store.write() as db:
@@ -335,15 +359,17 @@ class Service:
         with self.store.write() as db:
             if state == "PENDING":
                 self.start_pending(db, row["id"], now)
-            elif state == "RUNNING":
+            elif state in PHASES:  # a started state: its lifecycle goes on from now, to success
                 durations = self.lifecycle.for_mode(row["mode"])
+                self._store_plan(db, row["id"], durations)
                 db.execute(
-                    "UPDATE remediations SET state='RUNNING', start_time=?, end_time=NULL, planned_error=NULL,"
+                    "UPDATE remediations SET state=?, start_time=?, end_time=NULL, planned_error=NULL,"
                     " next_transition_at=? WHERE id=?",
-                    (now, now + durations.running_seconds, row["id"]),
+                    (state, row["start_time"] if row["start_time"] is not None else now,
+                     now + durations.seconds_in(state), row["id"]),
                 )
             else:
-                terminal = state not in ACTIVE
+                terminal = state in vocabulary.TERMINAL_STATES
                 db.execute(
                     "UPDATE remediations SET state=?, end_time=?, next_transition_at=NULL WHERE id=?",
                     (state, now if terminal else None, row["id"]),
@@ -384,3 +410,17 @@ def parse_create_body(body: Any) -> tuple[str, str | None]:
     if not isinstance(reason, str):
         raise invalid("reason must be a string")
     return mode, reason or None
+
+
+def approval_override(value: Any) -> str | None:
+    """The ``mode`` of an approve body: None (keep the proposed mode) or a mode the API accepts
+    as an override; INVALID_ARGUMENT otherwise."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or value not in MODES:
+        raise invalid(f"unknown mode {value!r}; expected one of {', '.join(vocabulary.APPROVAL_OVERRIDE_MODES)}")
+    if value in vocabulary.NOT_AN_APPROVAL_OVERRIDE:
+        raise invalid(
+            f"{value} cannot be set as an approval override; create a host power-cycle remediation directly"
+        )
+    return value

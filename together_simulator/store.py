@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS remediations (
     passive_health_check_event_id TEXT,
     -- lifecycle plan, fixed when the remediation enters PENDING
     pending_seconds REAL,
+    quarantining_seconds REAL,
+    quarantined_seconds REAL,
     running_seconds REAL,
     planned_error TEXT,
     next_transition_at REAL
@@ -67,12 +69,21 @@ CREATE TABLE IF NOT EXISTS alerts (
     alert_name TEXT NOT NULL,
     severity TEXT NOT NULL,
     annotations TEXT NOT NULL,
+    annotation TEXT,
     started_at REAL NOT NULL,
     resolved_at REAL,
     remediation_id TEXT
 );
 CREATE INDEX IF NOT EXISTS alerts_by_remediation ON alerts (remediation_id);
 """
+
+# Columns added since the first schema: a database written by an older simulator gets them on
+# open (NULL reads as "no quarantine" and "derive the typed annotation").
+ADDED_COLUMNS = (
+    ("remediations", "quarantining_seconds", "REAL"),
+    ("remediations", "quarantined_seconds", "REAL"),
+    ("alerts", "annotation", "TEXT"),
+)
 
 
 class Store:
@@ -87,6 +98,13 @@ class Store:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA busy_timeout=5000")
         self.db.executescript(SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        for table, column, kind in ADDED_COLUMNS:
+            present = {row["name"] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         self.db.close()
