@@ -24,6 +24,7 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
     :param states: only these states (`RemediationState`); default: every state.
     :param modes: only these modes (`RemediationMode`); default: every mode.
     :param trigger: only this trigger (`RemediationTrigger`); default: both.
+    :param triggers: only these triggers (`RemediationTrigger`); default: both.
     :param order_by: the API's order expression, e.g. `"create_time desc"`; default: the API's order.
     :param alert_names: only remediations linked to an alert of one of these names.
     :param min_severity: only remediations linked to an alert at least this severe (`AlertSeverity`).
@@ -41,6 +42,7 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
         "states": "string_list",
         "modes": "string_list",
         "trigger": "string",
+        "triggers": "string_list",
         "order_by": "string",
         "alert_names": "string_list",
         "min_severity": "string",
@@ -56,6 +58,7 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
         states: Sequence[RemediationState | str] | None = None,
         modes: Sequence[RemediationMode | str] | None = None,
         trigger: RemediationTrigger | str | None = None,
+        triggers: Sequence[RemediationTrigger | str] | None = None,
         order_by: str | None = None,
         alert_names: Sequence[str] | None = None,
         min_severity: AlertSeverity | str | None = None,
@@ -73,6 +76,7 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
                 "states": check.enum_list("states", states, RemediationState),
                 "modes": check.enum_list("modes", modes, RemediationMode),
                 "trigger": check.enum("trigger", trigger, RemediationTrigger),
+                "triggers": check.enum_list("triggers", triggers, RemediationTrigger),
                 "order_by": check.string("order_by", order_by),
                 "alert_names": check.string_list("alert_names", alert_names),
                 "min_severity": check.enum("min_severity", min_severity, AlertSeverity),

@@ -9,7 +9,7 @@ from typing import Any
 from ._cdk import cdk
 from ._element import TogetherResource, element_config
 from ._values import Checker, drop_unset, timeouts_block
-from .enums import ReviewDecision, WaitFor
+from .enums import NOT_AN_APPROVAL_MODE, RemediationMode, ReviewDecision, WaitFor
 from .references import AlertListReference
 
 TERRAFORM_TYPE = "together_remediation_review"
@@ -25,6 +25,19 @@ class RemediationReviewTimeouts:
     create: str | None = None
 
 
+def approval_mode(check: Checker, prop: str, mode: Any, decision: Any) -> Any:
+    """An approval's mode override: a mode the API takes as one, and only with `APPROVE`."""
+    mode = check.enum(prop, mode, RemediationMode)
+    if mode is None:
+        return None
+    if mode in {refused.value for refused in NOT_AN_APPROVAL_MODE}:
+        check.fail(prop, f"{mode} cannot be an approval's mode (the API refuses it): create a remediation "
+                         "with that mode instead, or approve as another mode")
+    if decision == ReviewDecision.REJECT.value:
+        check.fail(prop, "approves as another mode: a REJECT runs nothing, so leave it unset")
+    return mode
+
+
 class RemediationReview(TogetherResource, cdk.TerraformResource):
     """Approves or rejects a remediation in `PENDING_APPROVAL` (one Together's health checks raised).
 
@@ -37,6 +50,9 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
     :param instance_id: the remediation's instance (required).
     :param remediation_id: the remediation to review (required; a UUID or a token).
     :param decision: `ReviewDecision.APPROVE` or `REJECT` (required).
+    :param mode: approve as this mode instead of the one the remediation proposes, e.g.
+        `RemediationMode.REBOOT_VM` for a proposed `VM_ONLY` (default: the proposed mode). Only
+        with `APPROVE`; `HOST_POWER_CYCLE` is refused (the API does not take it as an override).
     :param comment: shown with the decision (default: none).
     :param wait_for: after an approval, wait for the remediation to start (`RUNNING`) or end
         (`TERMINAL`); default `NONE`.
@@ -54,6 +70,7 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
         "instance_id": "string",
         "remediation_id": "string",
         "decision": "string",
+        "mode": "string",
         "comment": "string",
         "wait_for": "string",
         "timeouts": "block",
@@ -68,6 +85,7 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
         instance_id: str,
         remediation_id: str,
         decision: ReviewDecision | str,
+        mode: RemediationMode | str | None = None,
         comment: str | None = None,
         wait_for: WaitFor | str | None = None,
         timeouts: RemediationReviewTimeouts | Mapping[str, str] | None = None,
@@ -78,12 +96,14 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
         lifecycle: Any = None,
     ) -> None:
         check = Checker(scope, id)
+        decision = check.enum("decision", decision, ReviewDecision, required=True)
         self._attributes = drop_unset(
             {
                 "cluster_id": check.string("cluster_id", cluster_id, required=True),
                 "instance_id": check.string("instance_id", instance_id, required=True),
                 "remediation_id": check.uuid("remediation_id", remediation_id, required=True),
-                "decision": check.enum("decision", decision, ReviewDecision, required=True),
+                "decision": decision,
+                "mode": approval_mode(check, "mode", mode, decision),
                 "comment": check.string("comment", comment),
                 "wait_for": check.enum("wait_for", wait_for, WaitFor),
                 "timeouts": timeouts_block(check, timeouts, ("create",)),
@@ -126,7 +146,7 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
 
     @property
     def mode(self) -> str:
-        """The remediation's mode, one of `RemediationMode`."""
+        """The mode the approval asked for (`mode`), one of `RemediationMode`."""
         return self.get_string_attribute("mode")
 
     @property

@@ -40,12 +40,12 @@ def test_one_pending_listing_and_one_review_resource_per_rule(tc, stack):
         assert f"data.together_remediations.{listing_name}.remediations" in review["for_each"]
 
 
-def _evaluate_rules(tmp_path, document):
-    """Runs each review's for_each expression through `terraform` over a fixed list of remediations."""
+def _evaluate_rules(tmp_path, document, remediations=None):
+    """Runs each review's for_each expression through `terraform` over a list of remediations."""
     (listing_name,) = document["data"]["together_remediations"]
     address = f"data.together_remediations.{listing_name}.remediations"
     alert = lambda name, severity: {"alert_name": name, "severity": severity}  # noqa: E731
-    remediations = [
+    remediations = [{"instance_id": "inst-training-01", **remediation} for remediation in remediations or ()] or [
         {"id": "xid-reboot", "instance_id": "inst-training-03", "mode": "REMEDIATION_MODE_REBOOT_VM",
          "linked_alerts": [alert("GPUXidError", "PHC_SEVERITY_CRITICAL")]},
         {"id": "xid-reboot-info", "instance_id": "inst-training-04", "mode": "REMEDIATION_MODE_REBOOT_VM",
@@ -108,3 +108,79 @@ def test_rules_refused_at_synth(tc, stack):
         with pytest.raises(tc.PropError, match=rf"^test/policy: {prop}: {problem}"):
             tc.ApprovalPolicy(stack, "policy", cluster_id=CLUSTER, rules=[rule(decision="APPROVE")], **props)
     assert "resource" not in synth_json(tc, stack) and "data" not in synth_json(tc, stack)
+
+
+def _xid_policy(tc, stack, **props):
+    rules = [
+        tc.ApprovalRule(decision="APPROVE", name="xid-79-reboots", xid_codes=["79"], modes=[tc.RemediationMode.REBOOT_VM]),
+        tc.ApprovalRule(decision="APPROVE", name="reboot-first", modes=[tc.RemediationMode.VM_ONLY],
+                        approve_as=tc.RemediationMode.REBOOT_VM),
+        tc.ApprovalRule(decision="APPROVE", name="critical-xid", xid_codes=[13, "48"],
+                        min_severity=tc.AlertSeverity.CRITICAL),
+    ]
+    return tc.ApprovalPolicy(stack, "policy", cluster_id=CLUSTER, rules=rules, hold_xid_codes=["48"], **props)
+
+
+def test_approve_as_sets_the_reviews_mode_and_xid_rules_read_the_alerts_annotation(tc, stack):
+    policy = _xid_policy(tc, stack)
+    reviews = synth_json(tc, stack)["resource"]["together_remediation_review"]
+    by_rule = {name: reviews[review.friendly_unique_id] for name, review in policy.reviews.items()}
+    assert by_rule["reboot-first"]["mode"] == "REMEDIATION_MODE_REBOOT_VM"
+    assert "mode" not in by_rule["xid-79-reboots"]  # approved as proposed
+    assert 'a.annotation.xid_codes), ["79"])' in by_rule["xid-79-reboots"]["for_each"]
+    assert '["13", "48"]' in by_rule["critical-xid"]["for_each"]  # whole numbers are written as the API's strings
+    for review in by_rule.values():
+        assert '["48"])) > 0]) > 0)' in review["for_each"]  # every rule leaves a held Xid to a person
+
+
+def test_approve_as_and_xid_codes_refused_at_synth(tc, stack):
+    rule = tc.ApprovalRule
+    cases = [
+        ([rule(decision="APPROVE", approve_as="REMEDIATION_MODE_HOST_POWER_CYCLE")], {}, "rules[0].approve_as",
+         "REMEDIATION_MODE_HOST_POWER_CYCLE cannot be an approval's mode"),
+        ([rule(decision="REJECT", approve_as=tc.RemediationMode.REBOOT_VM)], {}, "rules[0].approve_as",
+         "a REJECT runs nothing"),
+        ([rule(decision="APPROVE", approve_as="REBOOT")], {}, "rules[0].approve_as", "must be one of"),
+        ([rule(decision="APPROVE", xid_codes=[])], {}, "rules[0].xid_codes", "at least one Xid code"),
+        ([rule(decision="APPROVE", xid_codes="79")], {}, "rules[0].xid_codes", "must be a list of Xid codes"),
+        ([rule(decision="APPROVE", xid_codes=["Xid 79"])], {}, "rules[0].xid_codes[0]", "must be an Xid code"),
+        ([rule(decision="APPROVE", xid_codes=[-1])], {}, "rules[0].xid_codes[0]", "must be an Xid code"),
+        ([rule(decision="APPROVE")], {"hold_xid_codes": []}, "hold_xid_codes", "at least one Xid code"),
+        ([rule(decision="APPROVE")], {"hold_xid_codes": [True]}, "hold_xid_codes[0]", "must be an Xid code"),
+        ([rule(decision="APPROVE", xid_codes=["48"])], {"hold_xid_codes": ["48", "94"]}, "rules[0].xid_codes",
+         "can never match: hold_xid_codes leaves 48 to a person"),
+    ]
+    for rules, props, prop, problem in cases:
+        with pytest.raises(tc.PropError) as raised:
+            tc.ApprovalPolicy(stack, "policy", cluster_id=CLUSTER, rules=rules, **props)
+        assert str(raised.value).startswith(f"test/policy: {prop}: "), str(raised.value)
+        assert problem in str(raised.value)
+    assert "resource" not in synth_json(tc, stack)
+
+
+@pytest.mark.e2e  # runs `terraform`
+@pytest.mark.parametrize("tc", ["cdktn"], indirect=True)
+def test_xid_rules_and_holds_in_terraform(tc, stack, tmp_path):
+    policy = _xid_policy(tc, stack)
+    annotated = lambda *codes: {"alert_name": "GPUXidError", "severity": "PHC_SEVERITY_CRITICAL",  # noqa: E731
+                                "annotation": {"title": "GPU Xid error", "xid_codes": list(codes)}}
+    remediations = [
+        {"id": "xid-79-reboot", "mode": "REMEDIATION_MODE_REBOOT_VM", "linked_alerts": [annotated("79")]},
+        {"id": "xid-79-and-48", "mode": "REMEDIATION_MODE_REBOOT_VM", "linked_alerts": [annotated("79", "48")]},
+        {"id": "xid-48-elsewhere", "mode": "REMEDIATION_MODE_REBOOT_VM",
+         "linked_alerts": [annotated("79"), annotated("48")]},
+        {"id": "vm-only", "mode": "REMEDIATION_MODE_VM_ONLY", "linked_alerts": []},
+        {"id": "xid-13", "mode": "REMEDIATION_MODE_HOST_AWARE", "linked_alerts": [annotated("13")]},
+        {"id": "no-annotation", "mode": "REMEDIATION_MODE_REBOOT_VM",
+         "linked_alerts": [{"alert_name": "GPUXidError", "severity": "PHC_SEVERITY_CRITICAL", "annotation": None}]},
+        {"id": "no-codes", "mode": "REMEDIATION_MODE_HOST_AWARE",
+         "linked_alerts": [{"alert_name": "NodeDown", "severity": "PHC_SEVERITY_CRITICAL",
+                            "annotation": {"title": "down", "xid_codes": None}}]},
+    ]
+    matched = _evaluate_rules(tmp_path, synth_json(tc, stack), remediations)
+    by_rule = {name: matched[review.friendly_unique_id] for name, review in policy.reviews.items()}
+    assert by_rule == {
+        "xid-79-reboots": ["xid-79-reboot"],  # the ones with a 48 anywhere are held for a person
+        "reboot-first": ["vm-only"],
+        "critical-xid": ["xid-13"],
+    }

@@ -12,7 +12,7 @@ GOOD_REMEDIATION = {"cluster_id": CLUSTER, "instance_id": "inst-training-01", "m
 GOOD_REVIEW = {"cluster_id": CLUSTER, "instance_id": "inst-training-03", "remediation_id": UUID, "decision": "APPROVE"}
 
 REMEDIATION_CASES = [
-    ({"mode": "REBOOT"}, "mode", "must be one of REMEDIATION_MODE_VM_ONLY"),
+    ({"mode": "REBOOT"}, "mode", "must be one of REMEDIATION_MODE_REBOOT_VM"),
     ({"mode": None}, "mode", "set exactly one of mode and escalation"),
     ({"escalation": ["REMEDIATION_MODE_VM_ONLY"]}, "mode", "set exactly one of mode and escalation"),
     ({"mode": None, "escalation": []}, "escalation", "at least 1"),
@@ -46,6 +46,10 @@ REVIEW_CASES = [
     ({"remediation_id": "r-1"}, "remediation_id", "must be a UUID"),
     ({"wait_for": "soon"}, "wait_for", "must be one of"),
     ({"timeouts": {"delete": "1m"}}, "timeouts", "has no delete"),
+    ({"mode": "REBOOT_VM"}, "mode", "must be one of REMEDIATION_MODE_REBOOT_VM"),
+    ({"mode": "REMEDIATION_MODE_HOST_POWER_CYCLE"}, "mode",
+     "REMEDIATION_MODE_HOST_POWER_CYCLE cannot be an approval's mode"),
+    ({"decision": "REJECT", "mode": "REMEDIATION_MODE_REBOOT_VM"}, "mode", "a REJECT runs nothing"),
 ]
 
 
@@ -106,3 +110,30 @@ def test_tokens_and_expressions_pass_through_unchecked(tc, stack):
     assert resource["mode"] == "${var.mode}"
     assert resource["cluster_id"] == "${var.cluster}"
     assert resource["timeouts"] == {"create": "${var.mode}"}
+
+
+def test_new_modes_states_and_filters_synthesize(tc, stack):
+    tc.Remediation(stack, "power-cycle", cluster_id=CLUSTER, instance_id="inst-training-02",
+                   mode=tc.RemediationMode.HOST_POWER_CYCLE, wait_for=tc.WaitFor.RUNNING)
+    tc.RemediationReview(stack, "approve-as", **{**GOOD_REVIEW, "mode": tc.RemediationMode.REBOOT_VM})
+    tc.DataTogetherRemediations(stack, "quarantined", cluster_id=CLUSTER,
+                                states=[tc.RemediationState.QUARANTINING, "QUARANTINED"],
+                                triggers=[tc.RemediationTrigger.AUTOMATED, "REMEDIATION_TRIGGER_MANUAL"])
+    document = synth_json(tc, stack)
+    assert document["resource"]["together_remediation"]["power-cycle"]["mode"] == "REMEDIATION_MODE_HOST_POWER_CYCLE"
+    assert document["resource"]["together_remediation_review"]["approve-as"]["mode"] == "REMEDIATION_MODE_REBOOT_VM"
+    listing = document["data"]["together_remediations"]["quarantined"]
+    assert listing["states"] == ["QUARANTINING", "QUARANTINED"]
+    assert listing["triggers"] == ["REMEDIATION_TRIGGER_AUTOMATED", "REMEDIATION_TRIGGER_MANUAL"]
+
+
+def test_a_review_without_mode_writes_none(tc, stack):
+    tc.RemediationReview(stack, "plain", **GOOD_REVIEW)
+    assert "mode" not in synth_json(tc, stack)["resource"]["together_remediation_review"]["plain"]
+
+
+def test_data_source_triggers_refused_at_synth(tc, stack):
+    with pytest.raises(tc.PropError, match=r"^test/pending: triggers\[1\]: must be one of REMEDIATION_TRIGGER_MANUAL"):
+        tc.DataTogetherRemediations(stack, "pending", cluster_id=CLUSTER, triggers=["REMEDIATION_TRIGGER_MANUAL", "CRON"])
+    with pytest.raises(tc.PropError, match=r"^test/pending: triggers: must be a list"):
+        tc.DataTogetherRemediations(stack, "pending", cluster_id=CLUSTER, triggers="REMEDIATION_TRIGGER_MANUAL")
