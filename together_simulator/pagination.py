@@ -40,9 +40,9 @@ def decode_token(token: str, fingerprint: str) -> Position:
         if any(isinstance(n, bool) or not isinstance(n, (int, float)) for n in numbers) or not isinstance(seq, int):
             raise ValueError(numbers)
     except Exception:
-        raise invalid("pageToken is malformed: pass the next_page_token of a previous page unchanged") from None
+        raise invalid("page_token is malformed: pass the next_page_token of a previous page unchanged") from None
     if bound_to != fingerprint:
-        raise invalid("pageToken belongs to a listing with other filters or order: keep them the same across pages")
+        raise invalid("page_token belongs to a listing with other filters or order: keep them the same across pages")
     return float(value), seq
 
 
@@ -52,9 +52,9 @@ def page_size(value: str | None) -> int:
     try:
         size = int(value)
     except ValueError:
-        raise invalid(f"pageSize must be an integer, got {value!r}") from None
+        raise invalid(f"page_size must be an integer, got {value!r}") from None
     if size < 0:
-        raise invalid(f"pageSize must not be negative, got {size}")
+        raise invalid(f"page_size must not be negative, got {size}")
     if size == 0:
         return DEFAULT_PAGE_SIZE
     return min(size, MAX_PAGE_SIZE)

@@ -15,8 +15,8 @@ def test_a_large_cluster_gets_numbered_nodes(simulator, client):
     made = simulator.add_cluster("cluster-bench", "bench", 300)
     assert len(made["gpu_worker_nodes"]) == 300
     nodes = client.get_cluster("cluster-bench").gpu_worker_nodes
-    assert (nodes[0].node_name, nodes[0].instance_id) == ("gpu-001", "inst-bench-001")
-    assert nodes[-1].node_name == "gpu-300"
+    assert (nodes[0].node_id, nodes[0].instance_id) == ("gpu-001", "inst-bench-001")
+    assert nodes[-1].node_id == "gpu-300" and nodes[-1].node_name is None
     with pytest.raises(SimulatorAdminError, match="already exists"):
         simulator.add_cluster("cluster-bench", "bench", 3)
     with pytest.raises(SimulatorAdminError, match="nodes"):

@@ -48,7 +48,7 @@ def test_list_every_instance_with_the_wildcard_and_one_instance_by_id(client):
     b = client.create_remediation(TRAINING, "inst-training-05", RemediationMode.REBOOT_VM)
     everything = client.list_remediations(TRAINING, "-")
     assert {a.id, b.id, DEMO_REMEDIATION_ID} <= {r.id for r in everything.remediations}
-    assert everything.has_next is False and everything.next_page_token is None
+    assert everything.has_next is False and everything.next_page_token in ("", None)
     one = client.list_remediations(TRAINING, "inst-training-05")
     assert [r.id for r in one.remediations] == [b.id]
     assert client.list_remediations(INFERENCE, "-").remediations == []
@@ -91,16 +91,16 @@ def test_clusters_list_and_get_with_worker_nodes_and_latest_remediation(client):
     cluster = client.get_cluster(TRAINING)
     assert cluster.cluster_name == "training"
     nodes = cluster.gpu_worker_nodes
-    assert [n.node_name for n in nodes] == [f"gpu-{i:02d}" for i in range(1, 17)]
+    assert [n.node_id for n in nodes] == [f"gpu-{i:02d}" for i in range(1, 17)]
     assert [n.instance_id for n in nodes] == [f"inst-training-{i:02d}" for i in range(1, 17)]
-    by_name = {n.node_name: n for n in nodes}
+    by_name = {n.node_id: n for n in nodes}
     assert by_name["gpu-03"].latest_remediation.id == DEMO_REMEDIATION_ID
     assert by_name["gpu-01"].latest_remediation is None
 
     first = client.create_remediation(TRAINING, "inst-training-01", RemediationMode.REBOOT_VM)
     client.get_remediation(TRAINING, "inst-training-01", first.id)  # now SUCCEEDED
     second = client.create_remediation(TRAINING, "inst-training-01", RemediationMode.VM_ONLY)
-    latest = {n.node_name: n for n in client.get_cluster(TRAINING).gpu_worker_nodes}["gpu-01"].latest_remediation
+    latest = {n.node_id: n for n in client.get_cluster(TRAINING).gpu_worker_nodes}["gpu-01"].latest_remediation
     assert latest.id == second.id
 
 

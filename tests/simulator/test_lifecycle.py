@@ -46,7 +46,10 @@ def test_durations_are_per_mode(simulator, client):
     assert client.get_remediation(TRAINING, "inst-training-01", slow.id).state == RemediationState.PENDING
     assert client.get_remediation(TRAINING, "inst-training-02", fast.id).state == RemediationState.SUCCEEDED
     modes = simulator.admin("GET", "/lifecycle")["modes"]
-    assert modes["REMEDIATION_MODE_HOST_AWARE"] == {"pending_seconds": 60.0, "running_seconds": 60.0}
+    assert modes["REMEDIATION_MODE_HOST_AWARE"] == {
+        "pending_seconds": 60.0, "quarantining_seconds": 0.0, "quarantined_seconds": 0.0, "running_seconds": 60.0,
+    }
+    assert modes["REMEDIATION_MODE_VM_ONLY"] == {"pending_seconds": 0.0, "running_seconds": 0.0}
 
 
 def test_a_failure_rule_for_an_instance_ends_failed_with_its_message(simulator, client):

@@ -65,14 +65,14 @@ def test_filters_by_state_mode_and_trigger(client, busy_cluster):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"pageToken": "not-a-token"}, "pageToken is malformed"),
-        ({"pageToken": "eyJvIjotMSwicSI6IngifQ"}, "pageToken is malformed"),  # {"o":-1,"q":"x"}
+        ({"pageToken": "not-a-token"}, "page_token is malformed"),
+        ({"pageToken": "eyJvIjotMSwicSI6IngifQ"}, "page_token is malformed"),  # {"o":-1,"q":"x"}
         ({"state": "DONE"}, "unknown state"),
         ({"mode": "REMEDIATION_MODE_SOMETHING"}, "unknown mode"),
         ({"trigger": "BY_HAND"}, "unknown trigger"),
-        ({"orderBy": "reason"}, "orderBy"),
-        ({"pageSize": "ten"}, "pageSize"),
-        ({"pageSize": "-1"}, "pageSize"),
+        ({"orderBy": "reason"}, "order_by"),
+        ({"pageSize": "ten"}, "page_size"),
+        ({"page_size": "-1"}, "page_size"),
     ],
 )
 def test_bad_list_parameters_are_invalid_argument(simulator, params, message):

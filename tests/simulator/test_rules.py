@@ -80,7 +80,9 @@ def test_bad_create_bodies_are_invalid_argument(simulator, body, expected):
     )
     assert response.status_code == 400
     error = response.json()
-    assert error["code"] == RpcCode.INVALID_ARGUMENT and expected in error["message"] and error["details"] == []
+    assert error["code"] == RpcCode.INVALID_ARGUMENT and expected in error["message"]
+    # The message again as a detail: what Together's CLI prints.
+    assert error["details"] == [{"@type": "type.googleapis.com/google.rpc.DebugInfo", "detail": error["message"]}]
 
 
 def test_body_that_is_not_json_is_invalid_argument(simulator):
@@ -213,4 +215,4 @@ def test_repeating_a_single_valued_parameter_is_invalid(simulator):
         f"{simulator.base_url}/compute/clusters/{TRAINING}/instances/-/remediations?pageSize=1&pageSize=2",
         headers={"Authorization": f"Bearer {simulator.api_key}"},
     )
-    assert response.status_code == 400 and "pageSize must be given at most once" in response.json()["message"]
+    assert response.status_code == 400 and "page_size must be given at most once" in response.json()["message"]

@@ -34,14 +34,18 @@ def test_page_size(value, expected):
 
 @pytest.mark.parametrize("value", ["", "-1", "1.5", "ten"])
 def test_bad_page_sizes(value):
-    with pytest.raises(ApiError, match="pageSize"):
+    with pytest.raises(ApiError, match="page_size"):
         page_size(value)
 
 
 def test_duration_flags():
-    assert parse_duration_flag("REBOOT_VM=3") == ("REBOOT_VM", 3.0, None)
-    assert parse_duration_flag("*=0.5:2") == ("*", 2.0, 0.5)
-    for bad in ("REBOOT_VM", "REBOOT_VM=x", "REBOOT_VM=1:2:3"):
+    assert parse_duration_flag("REBOOT_VM=3") == ("REBOOT_VM", {"running": 3.0})
+    # Two numbers: PENDING and RUNNING, and the quarantine states instant (so *=0:0 is all zero).
+    assert parse_duration_flag("*=0.5:2") == ("*", {"pending": 0.5, "quarantining": 0.0, "quarantined": 0.0,
+                                                    "running": 2.0})
+    assert parse_duration_flag("HOST_AWARE=1:2:3:4") == ("HOST_AWARE", {"pending": 1.0, "quarantining": 2.0,
+                                                                        "quarantined": 3.0, "running": 4.0})
+    for bad in ("REBOOT_VM", "REBOOT_VM=x", "REBOOT_VM=1:2:3", "=1", "REBOOT_VM=-1"):
         with pytest.raises(ValueError, match="--duration"):
             parse_duration_flag(bad)
 
