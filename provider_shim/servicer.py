@@ -30,6 +30,10 @@ from provider_shim.framework.validation import Validator
 
 log = logging.getLogger("provider_shim.servicer")
 
+# plan_destroy: destroys are planned by the resource; get_provider_schema_optional: Terraform may
+# skip GetProviderSchema in a launch when it already holds the schema.
+CAPABILITIES = pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=True)
+
 
 def _load_private(raw: bytes) -> dict[str, Any]:
     if not raw:
@@ -76,9 +80,16 @@ class ProviderServicer(TfProviderServicer):
 
     # ---- metadata and validation ----------------------------------------------------------
 
+    def GetProviderSchema(self, request: pb.GetProviderSchema.Request, context: grpc.ServicerContext):
+        # Terraform reads the capabilities here, not from GetMetadata: with them, it asks for the
+        # schema once per command and sends destroy plans to the provider.
+        response = super().GetProviderSchema(request, context)
+        response.server_capabilities.CopyFrom(CAPABILITIES)
+        return response
+
     def GetMetadata(self, request: pb.GetMetadata.Request, context: grpc.ServicerContext):
         return pb.GetMetadata.Response(
-            server_capabilities=pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=True),
+            server_capabilities=CAPABILITIES,
             resources=[pb.GetMetadata.ResourceMetadata(type_name=n) for n in self._load_res_cls_map()],
             data_sources=[pb.GetMetadata.DataSourceMetadata(type_name=n) for n in self._load_ds_cls_map()],
         )

@@ -199,6 +199,26 @@ class RemediationResource(ResourceType):
             for name in CHANGING_FIELDS:
                 planned[name] = Unknown
 
+    def plan_destroy(self, call: PlanCall) -> None:
+        # Destroy plans reach the provider (the plan_destroy capability): say what the apply will
+        # do to a remediation that is still active, before anyone approves the plan.
+        from together_api.vocabulary import CANCELLABLE_STATES, STARTED_STATES
+
+        prior = call.prior or {}
+        live_state, remediation_id = prior.get("state"), prior.get("id")
+        if live_state in CANCELLABLE_STATES:
+            call.warn(
+                f"Destroying cancels remediation {remediation_id} ({live_state})",
+                f"The remediation of {prior.get('cluster_id')}/{prior.get('instance_id')} has not started; "
+                "the destroy cancels it at the API.",
+            )
+        elif live_state in STARTED_STATES:
+            call.warn(
+                f"Remediation {remediation_id} is {live_state} and cannot be cancelled: destroy waits for it to end",
+                f"Work on {prior.get('cluster_id')}/{prior.get('instance_id')} has begun; the destroy waits "
+                "until the remediation ends (at most the delete timeout).",
+            )
+
     # ---- apply ----------------------------------------------------------------------------
 
     def create(self, call: ApplyCall) -> State | None:
