@@ -46,6 +46,8 @@ def test_the_documented_example_policy_loads():
         ("p.yaml", "require_reason: [unclosed\n", "not valid YAML"),
         ("p.json", "{}", "unknown format '.json'"),
         ("p.toml", "max_remediations_per_plan = -1\n", "greater than or equal to 0"),
+        ("p.toml", 'require_human_for_xid_codes = ["Xid 48"]\n', "require_human_for_xid_codes.0: String should match"),
+        ("p.yaml", "allowed_approval_xid_codes: 79\n", "allowed_approval_xid_codes: Input should be a valid list"),
     ],
 )
 def test_malformed_policy_is_a_clear_error(tmp_path, name, text, message):

@@ -29,11 +29,20 @@ def normalised(text: str) -> str:
 
 
 def assert_matches_expected(text: str, name: str) -> None:
-    """Compare with ``expected/NAME``; REVIEW_UPDATE_EXPECTED=1 rewrites it (then read the diff)."""
+    """Compare with ``expected/NAME``.
+
+    With REVIEW_UPDATE_EXPECTED=1 a review that differs is written to ``expected/NAME`` and the
+    test still fails: read the diff, then run again without the switch to see it pass. So the
+    switch never turns a failing run into a passing one.
+    """
     path = EXPECTED / name
+    expected = path.read_text() if path.exists() else None
+    if normalised(text) == expected:
+        return
     if os.environ.get("REVIEW_UPDATE_EXPECTED") == "1":
         path.write_text(normalised(text))
-    assert normalised(text) == path.read_text()
+        pytest.fail(f"expected/{name} rewritten: review `git diff {path}`, then run again without REVIEW_UPDATE_EXPECTED")
+    assert normalised(text) == expected
 
 
 @pytest.fixture

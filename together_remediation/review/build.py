@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from together_api.vocabulary import MODE_DISRUPTION
+from together_api.vocabulary import CANCELLABLE_STATES, MODE_DISRUPTION, RERUN_STATES, STARTED_STATES
 from together_remediation.review.model import (
     Action,
     Alert,
@@ -30,8 +30,8 @@ REVIEW = "together_remediation_review"
 CLUSTER_DATA = "together_cluster"
 REMEDIATIONS_DATA = "together_remediations"
 
-CANCELLABLE_STATES = ("PENDING", "PENDING_APPROVAL")
-ENDED_BADLY = ("FAILED", "CANCELLED")
+# The review's computed attribute with the remediation's mode (its `mode` is the approval's override).
+REVIEWED_MODE = "remediation_mode"
 CARRIED_OVER = ("linked_alerts", "instance_name")
 MODULE_STEP = re.compile(r"module\.([^.\[]+)(?:\[[^\]]*\])?")
 NODE_NAME_KEY = re.compile(r'instance_id_by_node_name\["([^"]+)"\]')
@@ -50,6 +50,15 @@ def disruption_of(mode: Any) -> int | None:
         return MODE_DISRUPTION[mode]
     except (KeyError, TypeError):
         return None
+
+
+def approval_mode_plan(proposed: Any, override: Any) -> ModePlan | None:
+    """An approval runs its override when it has one, else the remediation's own mode."""
+    if override is None:
+        return mode_plan(proposed, None)
+    # An override equal to the proposed mode changes nothing; an unseen proposal is shown unknown.
+    shown = None if override == proposed else (proposed if proposed is not None else UNKNOWN)
+    return ModePlan(steps=(override,), is_ladder=False, disruption=disruption_of(override), proposed=shown)
 
 
 def mode_plan(mode: Any, escalation: Any) -> ModePlan | None:
@@ -231,6 +240,10 @@ def _change(
         # instance_id = data.together_cluster.X.instance_id_by_node_name["gpu-03"] names the node
         named = NODE_NAME_KEY.search(instance_source)
         node_name = named.group(1) if named else UNKNOWN
+    if entry.type == REVIEW:
+        mode = _review_mode(current, known, config, action)
+    else:
+        mode = mode_plan(pick("mode"), pick("escalation"))
     return RemediationChange(
         address=entry.address if entry.deposed is None else f"{entry.address} (deposed {entry.deposed})",
         action=action,
@@ -238,7 +251,7 @@ def _change(
         instance_id=instance_id,
         instance_source=instance_source,
         node_name=node_name,
-        mode=mode_plan(pick("mode"), pick("escalation")),
+        mode=mode,
         reason=pick("reason"),
         alerts=_alerts(pick("linked_alerts")),
         remediation_id=current.get("remediation_id") if entry.type == REVIEW else current.get("id"),
@@ -246,6 +259,21 @@ def _change(
         why=why,
         comment=current.get("comment") if entry.type == REVIEW else None,
     )
+
+
+def _review_mode(current: dict, known: dict, config: ConfigResource | None, action: Action) -> ModePlan:
+    """The mode a review runs: its ``mode`` (approve as another mode), else the remediation's."""
+    proposed = known.get("mode")
+    if proposed is None:
+        proposed = current.get(REVIEWED_MODE)
+    if proposed is None:
+        proposed = UNKNOWN  # the remediation is not in the plan's data: never guessed
+    override = current.get("mode")
+    if override is UNKNOWN and (config is None or "mode" not in config.expressions):
+        override = None  # not configured: the provider fills it in after apply
+    if action == Action.APPROVE and override is not None:
+        return approval_mode_plan(proposed, override)
+    return mode_plan(proposed, None)
 
 
 def _config_resource(plan: PlanDocument, entry: ResourceChange) -> ConfigResource | None:
@@ -289,7 +317,8 @@ def _remediation_action(
     if actions == ["delete"]:
         if state in CANCELLABLE_STATES:
             return Action.CANCEL, f"destroyed while {state}"
-        still = "keeps running" if state == "RUNNING" else "nothing to cancel"
+        # QUARANTINING and QUARANTINED have started too: the host is cordoned, cancel no longer applies.
+        still = "started, keeps running" if state in STARTED_STATES else "nothing to cancel"
         return Action.FORGET, f"destroyed while {state}: {still}"
     return Action.FORGET, "removed from state only"
 
@@ -327,7 +356,7 @@ def _replace_why(entry: ResourceChange, state: Any, drift: Drift | None) -> str:
 def _ended_why(state: Any, drift: Drift | None) -> str | None:
     if drift is not None and drift.failed_or_cancelled:
         return f"{drift.state_after} outside Terraform"
-    if state in ENDED_BADLY:
+    if state in RERUN_STATES:
         return f"last run {state}"
     return None
 
@@ -341,5 +370,17 @@ def _changed_keys(before: dict, after: Any) -> list[str]:
 def _alerts(value: Any) -> list[Alert] | Any:
     if not isinstance(value, list):
         return value  # UNKNOWN, SENSITIVE or None
-    return [Alert(name=a.get("alert_name"), severity=a.get("severity")) for a in value if isinstance(a, dict)]
+    return [_alert(a) for a in value if isinstance(a, dict)]
+
+
+def _alert(values: dict[str, Any]) -> Alert:
+    annotation = values.get("annotation")
+    annotation = annotation if isinstance(annotation, dict) else {}
+    codes = annotation.get("xid_codes")
+    return Alert(
+        name=values.get("alert_name"),
+        severity=values.get("severity"),
+        title=annotation.get("title") or None,
+        xid_codes=tuple(c for c in codes if isinstance(c, str)) if isinstance(codes, list) else (),
+    )
 

@@ -109,6 +109,8 @@ def _change_rules(change: RemediationChange, policy: Policy) -> list[Violation]:
             found.append(Violation("require_reason", f"reason {HIDDEN}", address))
         elif not (change.reason or "").strip():
             found.append(Violation("require_reason", "no reason given", address))
+    if change.action == Action.APPROVE:
+        found += _xid_rules(change, policy)
     if policy.require_rejection_comment and change.action == Action.REJECT:
         if not is_known(change.comment):
             found.append(
@@ -119,9 +121,34 @@ def _change_rules(change: RemediationChange, policy: Policy) -> list[Violation]:
     return found
 
 
+def _xid_rules(change: RemediationChange, policy: Policy) -> list[Violation]:
+    """The Xid rules of an approval, read from the linked alerts' annotations."""
+    rules = [rule for rule in ("require_human_for_xid_codes", "allowed_approval_xid_codes") if getattr(policy, rule)]
+    address = [change.address]
+    if rules and not isinstance(change.alerts, list):
+        return [Violation(rule, f"linked alerts {HIDDEN}", address) for rule in rules]
+    found = []
+    codes = change.xid_codes
+    human = sorted(codes & set(policy.require_human_for_xid_codes or ()), key=_numeric)
+    if human:
+        found.append(Violation("require_human_for_xid_codes",
+                               f"Xid {', '.join(human)} needs a person's approval, not a plan's", address))
+    allowed = policy.allowed_approval_xid_codes
+    if allowed and not codes & set(allowed):
+        seen = f"its alerts report Xid {', '.join(sorted(codes, key=_numeric))}" if codes else "its alerts report no Xid code"
+        found.append(Violation("allowed_approval_xid_codes",
+                               f"{seen}; a plan approves only Xid {', '.join(allowed)}", address))
+    return found
+
+
 def _addresses(changes: Iterable[RemediationChange]) -> list[str]:
     return sorted(change.address for change in changes)
 
 
 def _modes(modes: list[str]) -> str:
     return ", ".join(short_mode(mode) for mode in modes)
+
+
+def _numeric(code: str) -> tuple[int, str]:
+    """Xid codes in numeric order ("13" before "79"), whatever the API sends."""
+    return (len(code), code)

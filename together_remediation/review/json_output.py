@@ -78,12 +78,17 @@ def _change(change: RemediationChange) -> dict[str, Any]:
             "steps": [_value(step) for step in change.mode.steps],
             "escalation": change.mode.is_ladder,
             "disruption": change.mode.disruption,
+            "proposed": _value(change.mode.proposed),  # an approval that runs another mode: the remediation's own
         },
         "reason": _value(change.reason),
         "comment": _value(change.comment),
         "alerts": _value(change.alerts)
         if not isinstance(change.alerts, list)
-        else [{"alert_name": _value(a.name), "severity": _value(a.severity)} for a in change.alerts],
+        else [
+            {"alert_name": _value(a.name), "severity": _value(a.severity), "title": _value(a.title),
+             "xid_codes": list(a.xid_codes)}
+            for a in change.alerts
+        ],
     }
 
 

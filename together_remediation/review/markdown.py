@@ -6,10 +6,11 @@ import re
 from typing import Any
 
 from together_remediation.review.gate import Violation
-from together_remediation.review.model import ACTION_ORDER, Action, ClusterReview, RemediationChange, Review
+from together_remediation.review.model import ACTION_ORDER, Action, Alert, ClusterReview, RemediationChange, Review
 from together_remediation.review.text import (
     disruption_text,
     mode_text,
+    short_mode_or_marker,
     short_severity,
     value_text,
 )
@@ -135,6 +136,8 @@ def _row(change: RemediationChange) -> str:
     mode = mode_text(change.mode)
     if change.mode and change.mode.is_ladder:
         mode = f"ladder: {mode}"
+    if change.mode and change.mode.is_override:
+        mode = f"approve as {mode} (proposed {value_text(short_mode_or_marker(change.mode.proposed))})"
     cells = [
         action,
         text(change.node_name, "unknown"),
@@ -159,7 +162,17 @@ def _alerts(alerts: Any) -> str:
         return value_text(alerts)
     if not alerts:
         return "—"
-    return ", ".join(f"{text(a.name)} ({text(short_severity(a.severity))})" for a in alerts)
+    return ", ".join(_alert(a) for a in alerts)
+
+
+def _alert(alert: Alert) -> str:
+    """``GPUXidError (CRITICAL): GPU fell off the bus; Xid 79``: name, severity, title, Xid codes."""
+    shown = f"{text(alert.name)} ({text(short_severity(alert.severity))})"
+    if alert.title:
+        shown += f": {text(alert.title)}"
+    if alert.xid_codes:
+        shown += ("; " if alert.title else ": ") + "Xid " + ", ".join(text(code) for code in alert.xid_codes)
+    return shown
 
 
 def _totals(review: Review) -> list[str]:

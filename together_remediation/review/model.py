@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from together_api.vocabulary import RERUN_STATES
+
 Value = Any  # str | None | UNKNOWN | SENSITIVE
 
 
@@ -45,15 +47,26 @@ ACTION_ORDER = [
 class Alert:
     name: Value
     severity: Value
+    title: Value = None  # from the alert's typed annotation, when the API parsed one
+    xid_codes: tuple[str, ...] = ()  # the NVIDIA Xid codes the annotation reports
 
 
 @dataclass(frozen=True)
 class ModePlan:
-    """A mode, or an escalation ladder of modes tried in order."""
+    """A mode, or an escalation ladder of modes tried in order: what will run.
+
+    An approval that runs another mode than the remediation proposed (``mode`` on the review)
+    has that mode as its one step and the remediation's own mode as ``proposed``.
+    """
 
     steps: tuple[Value, ...]  # full enum strings, e.g. REMEDIATION_MODE_HOST_AWARE
     is_ladder: bool
     disruption: int | None  # of the most disruptive step; None when a step is not known
+    proposed: Value = None  # an approval's override only: the mode the remediation proposed
+
+    @property
+    def is_override(self) -> bool:
+        return self.proposed is not None
 
 
 @dataclass
@@ -71,6 +84,12 @@ class RemediationChange:
     state_before: Value = None
     why: str | None = None  # why Terraform plans this action (replacement cause, drift)
     comment: Value = None  # the review comment of an approval or rejection
+
+    @property
+    def xid_codes(self) -> set[str]:
+        """The Xid codes of the linked alerts (empty when they are not known)."""
+        alerts = self.alerts if isinstance(self.alerts, list) else []
+        return {code for alert in alerts for code in alert.xid_codes}
 
     @property
     def runs_remediation(self) -> bool:
@@ -91,7 +110,7 @@ class Drift:
 
     @property
     def failed_or_cancelled(self) -> bool:
-        return self.state_after in ("FAILED", "CANCELLED")
+        return self.state_after in RERUN_STATES
 
 
 @dataclass

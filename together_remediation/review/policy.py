@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from together_api.models import RemediationMode
+from together_api.vocabulary import full_mode_name
 from together_remediation.review.errors import ReviewInputError
 
 EVICT = RemediationMode.EVICT_WITHOUT_REPLACEMENT.value
@@ -22,12 +23,18 @@ EVICT = RemediationMode.EVICT_WITHOUT_REPLACEMENT.value
 
 def _full_mode_name(value: Any) -> Any:
     """Accept ``HOST_AWARE`` as well as ``REMEDIATION_MODE_HOST_AWARE``."""
-    if isinstance(value, str) and not value.startswith("REMEDIATION_MODE_"):
-        return "REMEDIATION_MODE_" + value
+    return full_mode_name(value) if isinstance(value, str) else value
+
+
+def _xid_code(value: Any) -> Any:
+    """Accept ``79`` as well as ``"79"``; the API writes Xid codes as strings of digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return value
 
 
 ModeName = Annotated[RemediationMode, BeforeValidator(_full_mode_name)]
+XidCode = Annotated[str, BeforeValidator(_xid_code), Field(pattern=r"^[0-9]+$")]
 
 
 class Policy(BaseModel):
@@ -47,6 +54,10 @@ class Policy(BaseModel):
     """Every remediation created must carry a non-empty reason."""
     require_rejection_comment: bool = False
     """Every rejection must carry a non-empty comment."""
+    require_human_for_xid_codes: list[XidCode] | None = None
+    """A remediation linked to an alert reporting one of these Xid codes is approved by a person, never by a plan."""
+    allowed_approval_xid_codes: list[XidCode] | None = None
+    """A plan approves only remediations linked to an alert reporting one of these Xid codes."""
 
     @model_validator(mode="after")
     def _evict_needs_explicit_permission(self) -> Policy:

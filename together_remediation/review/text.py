@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from together_api.vocabulary import MAX_DISRUPTION, MODE_PREFIX
 from together_remediation.review.model import ModePlan
 from together_remediation.review.values import is_marker
 
+# The words of vocabulary.MODES' ranks (HOST_AWARE and HOST_POWER_CYCLE rank 3, high).
 DISRUPTION_LABELS = {1: "low", 2: "medium", 3: "high", 4: "highest"}
 
 
 def short_mode(mode: Any) -> str:
     """``REMEDIATION_MODE_HOST_AWARE`` -> ``HOST_AWARE``."""
-    text = str(mode)
-    return text.removeprefix("REMEDIATION_MODE_")
+    return str(mode).removeprefix(MODE_PREFIX)
+
+
+def short_mode_or_marker(mode: Any) -> Any:
+    """A short mode name, or the marker itself for a value known only after apply."""
+    return mode if is_marker(mode) else short_mode(mode)
 
 
 def short_severity(severity: Any) -> str:
@@ -29,7 +35,7 @@ def mode_text(mode: ModePlan | None) -> str:
 def disruption_text(level: int | None) -> str:
     if level is None:
         return "unknown"
-    return f"{DISRUPTION_LABELS[level]} ({level}/4)"
+    return f"{DISRUPTION_LABELS[level]} ({level}/{MAX_DISRUPTION})"
 
 
 def value_text(value: Any, missing: str = "—") -> str:
