@@ -1,4 +1,4 @@
-"""The ``/v1`` routes: Together's remediation endpoints and the cluster lookups."""
+"""The ``/v1`` routes: Together's remediation endpoints and the cluster lookups (and ``/v3/whoami``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from together_api.errors import RpcCode
 
-from together_simulator import clusters
+from together_simulator import clusters, identity
 from together_simulator.errors import ApiError, invalid
 from together_simulator.service import Service, approval_override
 
@@ -111,6 +111,10 @@ async def get_cluster(request: Request, service: Service) -> Any:
     return clusters.get_cluster(service, request.path_params["cluster_id"])
 
 
+async def whoami(request: Request, service: Service) -> Any:
+    return identity.whoami()
+
+
 def bearer_key(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
@@ -142,4 +146,5 @@ def api_routes(service: Service, api_keys: frozenset[str]) -> list[Route]:
         Route(REMEDIATION + "/cancel", endpoint(cancel), methods=["POST"]),
         Route("/v1/compute/clusters", endpoint(list_clusters), methods=["GET"]),
         Route("/v1/compute/clusters/{cluster_id}", endpoint(get_cluster), methods=["GET"]),
+        Route("/v3/whoami", endpoint(whoami), methods=["GET"]),
     ]

@@ -9,13 +9,13 @@ from together_api.errors import RpcCode
 from together_api.models import GPUClusterInfo
 
 from together_simulator import timeutil
+from together_simulator.identity import PROJECT_ID
 from together_simulator.errors import ApiError, invalid
 from together_simulator.service import Service
 
 GPUS_PER_NODE = 8
 CPU_CORES_PER_NODE = 96
 MEMORY_GIB_PER_NODE = 1024
-PROJECT_ID = "proj-simulator"
 
 
 def get_cluster(service: Service, cluster_id: str) -> dict[str, Any]:
