@@ -22,6 +22,7 @@ from .data_remediations import DataTogetherRemediations
 from .enums import AlertSeverity, RemediationMode, RemediationState, RemediationTrigger, ReviewDecision, WaitFor
 from .provider import PROVIDER_SOURCE, TogetherProvider
 from .references import (
+    AlertAnnotationReference,
     AlertListReference,
     AlertReference,
     AttemptListReference,
@@ -30,6 +31,8 @@ from .references import (
     GpuWorkerNodeReference,
     RemediationItemReference,
     RemediationListReference,
+    XidEventListReference,
+    XidEventReference,
 )
 from .remediation import Remediation, RemediationTimeouts
 from .remediation_review import RemediationReview, RemediationReviewTimeouts
@@ -70,6 +73,9 @@ __all__ = [
     "WaitFor",
     "AlertReference",
     "AlertListReference",
+    "AlertAnnotationReference",
+    "XidEventReference",
+    "XidEventListReference",
     "AttemptReference",
     "AttemptListReference",
     "RemediationItemReference",

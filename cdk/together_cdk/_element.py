@@ -241,6 +241,16 @@ class ObjectReference:
     def _string_map(self, field: str) -> Mapping[str, str]:
         return cdk.Token.as_string_map(self._element.interpolation_for_attribute(f"{self._path}.{field}"))
 
+    def _string_list(self, field: str) -> list[str]:
+        return cdk.Token.as_list(self._element.interpolation_for_attribute(f"{self._path}.{field}"))
+
+    def _number(self, field: str) -> float:
+        return cdk.Token.as_number(self._element.interpolation_for_attribute(f"{self._path}.{field}"))
+
+    def _boolean(self, field: str) -> Any:
+        # The CDK has no boolean token type: a resolvable, as `get_boolean_attribute` returns.
+        return self._element.interpolation_for_attribute(f"{self._path}.{field}")
+
 
 class ObjectListReference:
     """A computed list of objects: `get(i)` for one element, `resolvable` for the whole list."""

@@ -7,12 +7,82 @@ linked alert's name; `cluster.gpu_worker_nodes.resolvable` is the whole list.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ._element import ObjectListReference, ObjectReference
 
 
+class XidEventReference(ObjectReference):
+    """One NVIDIA Xid code seen in an alert's window."""
+
+    @property
+    def xid_code(self) -> str:
+        """The Xid code, e.g. `79`."""
+        return self._string("xid_code")
+
+    @property
+    def mnemonic(self) -> str:
+        """The driver's mnemonic of the code, e.g. `GPU has fallen off the bus`."""
+        return self._string("mnemonic")
+
+    @property
+    def count(self) -> float:
+        """How many times the code appeared in the alert's window."""
+        return self._number("count")
+
+
+class XidEventListReference(ObjectListReference):
+    """The `xid_events` list of an alert's annotation."""
+
+    def __init__(self, element: object, path: str) -> None:
+        super().__init__(element, path, XidEventReference)
+
+    def get(self, index: int) -> XidEventReference:
+        """The Xid event at `index`."""
+        return super().get(index)
+
+
+class AlertAnnotationReference(ObjectReference):
+    """The typed content the API parsed from an alert's annotations (null when it parsed none)."""
+
+    @property
+    def title(self) -> str:
+        """The alert's title (Alertmanager's summary)."""
+        return self._string("title")
+
+    @property
+    def summary_line(self) -> str:
+        """The summary line of this firing, from the evidence."""
+        return self._string("summary_line")
+
+    @property
+    def description(self) -> str:
+        """The static explanation of the alert."""
+        return self._string("description")
+
+    @property
+    def xid_codes(self) -> list[str]:
+        """The NVIDIA Xid codes seen, e.g. `["79"]` (a list token)."""
+        return self._string_list("xid_codes")
+
+    @property
+    def xid_events(self) -> XidEventListReference:
+        """Each Xid code seen, with its mnemonic and count."""
+        return XidEventListReference(self._element, f"{self._path}.xid_events")
+
+    @property
+    def slurm_drain_reason(self) -> str:
+        """Slurm's drain reason of the node, for a Slurm node-unavailable alert."""
+        return self._string("slurm_drain_reason")
+
+
 class AlertReference(ObjectReference):
     """A passive health-check alert linked to a remediation."""
+
+    @property
+    def annotation(self) -> AlertAnnotationReference:
+        """The alert's typed annotation: `.title`, `.xid_codes`, `.slurm_drain_reason`..."""
+        return AlertAnnotationReference(self._element, f"{self._path}.annotation")
 
     @property
     def passive_health_check_alert_id(self) -> str:
@@ -241,13 +311,23 @@ class GpuWorkerNodeReference(ObjectReference):
 
     @property
     def node_id(self) -> str:
-        """The node's id."""
+        """The node's name in the cluster on the live API, e.g. `gpu-03`."""
         return self._string("node_id")
 
     @property
     def node_name(self) -> str:
-        """The node's name, e.g. `gpu-03`."""
+        """The node's name, e.g. `gpu-03` (`node_id` on the live API, `node_name` on older servers)."""
         return self._string("node_name")
+
+    @property
+    def auto_remediation_enabled(self) -> Any:
+        """Whether Together's health checks may raise remediations for the node (a boolean token)."""
+        return self._boolean("auto_remediation_enabled")
+
+    @property
+    def marked_for_deletion(self) -> Any:
+        """Whether the node is marked for deletion (a boolean token)."""
+        return self._boolean("marked_for_deletion")
 
     @property
     def instance_id(self) -> str:

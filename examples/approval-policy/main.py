@@ -2,7 +2,8 @@
 
 Rules are tried in order; the first that matches a pending automated remediation decides it.
 The plan lists each approval and rejection (`together_remediation_review.<rule>["<id>"]`);
-a remediation no rule matches waits for a person.
+a remediation no rule matches waits for a person, and so does any remediation raised for an
+Xid code in `hold_xid_codes`, whatever the rules say.
 """
 
 import os
@@ -30,12 +31,23 @@ policy = ApprovalPolicy(
     stack,
     "policy",
     cluster_id=CLUSTER_ID,
+    # Xid 48 (double-bit ECC error): the GPU's memory is suspect, a person decides.
+    hold_xid_codes=["48"],
     rules=[
         ApprovalRule(
             name="never-evict",
             decision=ReviewDecision.REJECT,
             modes=[RemediationMode.EVICT_WITHOUT_REPLACEMENT],
             comment="evictions shrink the cluster: a person decides",
+        ),
+        ApprovalRule(
+            name="xid-79-reboot-first",
+            decision=ReviewDecision.APPROVE,
+            xid_codes=["79"],
+            modes=[RemediationMode.VM_ONLY],
+            # A GPU fallen off the bus usually comes back with a reboot: try that before a new VM.
+            approve_as=RemediationMode.REBOOT_VM,
+            comment="Xid 79: reboot first",
         ),
         ApprovalRule(
             name="xid-repairs",
