@@ -88,16 +88,24 @@ def test_approval_policy_plans_each_decision_and_applies_them(simulator, terrafo
                                       mode="REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT")["remediation"]
     unmatched = simulator.inject_alert("cluster-training", "inst-training-11", "GPUXidError",
                                        severity="PHC_SEVERITY_WARNING")["remediation"]
+    # A critical Xid error the xid-repairs rule would approve, but Xid 48 is held for a person.
+    held = simulator.inject_alert("cluster-training", "inst-training-12", "GPUXidError", annotations={"xid": "48"},
+                                  mode="REMEDIATION_MODE_REBOOT_VM")["remediation"]
     stack = synth_example("approval-policy", terraform_workspace(simulator))
     stack.init()
     plan = stack.plan_json()
     planned = {change["address"]: change["change"]["after"] for change in plan["resource_changes"]
                if change["change"]["actions"] == ["create"]}
-    decisions = {after["remediation_id"]: (address.split("[")[0], after["decision"]) for address, after in planned.items()}
+    decisions = {after["remediation_id"]: (address.split("[")[0], after["decision"], after.get("mode"))
+                 for address, after in planned.items()}
     assert set(decisions) == {DEMO_PENDING_ID, eviction["id"]}, planned
-    assert decisions[DEMO_PENDING_ID][1] == "APPROVE" and "xid-repairs" in decisions[DEMO_PENDING_ID][0]
-    assert decisions[eviction["id"]][1] == "REJECT" and "never-evict" in decisions[eviction["id"]][0]
+    # The demo's gpu-03 waits with a VM_ONLY raised for Xid 79: approved as a reboot.
+    rule, decision, mode = decisions[DEMO_PENDING_ID]
+    assert "xid-79-reboot-first" in rule and decision == "APPROVE" and mode == "REMEDIATION_MODE_REBOOT_VM"
+    rule, decision, mode = decisions[eviction["id"]]
+    assert "never-evict" in rule and decision == "REJECT" and mode is None
     assert unmatched["id"] not in decisions  # a warning-level Xid matches no rule: left for a person
+    assert held["id"] not in decisions  # Xid 48: left for a person whatever the rules say
     stack.apply()
     states = {values["id"]: values["state"] for values in (body["values"] for body in stack.resources().values())
               if "decision" in values}
@@ -108,8 +116,11 @@ def test_approval_policy_plans_each_decision_and_applies_them(simulator, terrafo
     forget = stack.plan_json()
     assert sorted(changes_by_address(forget).values()) == [["delete"], ["delete"]], forget["_stdout"]
     stack.apply()
-    listed = {r["id"]: r["state"] for r in simulator_remediations(simulator)}
-    assert listed[eviction["id"]] == "CANCELLED" and listed[DEMO_PENDING_ID] in ("PENDING", "RUNNING", "SUCCEEDED")
+    listed = {r["id"]: r for r in simulator_remediations(simulator)}
+    assert listed[eviction["id"]]["state"] == "CANCELLED"
+    assert listed[DEMO_PENDING_ID]["state"] in ("PENDING", "RUNNING", "SUCCEEDED")
+    assert listed[DEMO_PENDING_ID]["mode"] == "REMEDIATION_MODE_REBOOT_VM"  # the override ran
+    assert listed[held["id"]]["state"] == listed[unmatched["id"]]["state"] == "PENDING_APPROVAL"
     assert_plan_is_empty(stack)
 
 

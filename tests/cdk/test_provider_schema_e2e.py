@@ -43,6 +43,14 @@ def _object_fields(block, name):
     return set(element[1])
 
 
+def _object_type_fields(kind, name):
+    """The fields of an object type, or of the objects of a list of them."""
+    if kind[0] in ("list", "set"):
+        kind = kind[1]
+    assert kind[0] == "object", name
+    return kind[1]
+
+
 def _getters(cls):
     return {name for name in dir(cls) if isinstance(getattr(cls, name, None), property)}
 
@@ -68,6 +76,10 @@ def test_every_argument_and_computed_attribute_has_a_typed_counterpart(tc, provi
     remediation = provider_schema["resource_schemas"]["together_remediation"]["block"]
     assert _object_fields(remediation, "linked_alerts") == _getters(tc.AlertReference) - {"resolvable"}
     assert _object_fields(remediation, "attempts") == _getters(tc.AttemptReference) - {"resolvable"}
+    alert_fields = remediation["attributes"]["linked_alerts"]["type"][1][1]
+    annotation = _object_type_fields(alert_fields["annotation"], "annotation")
+    assert set(annotation) == _getters(tc.AlertAnnotationReference) - {"resolvable"}
+    assert set(_object_type_fields(annotation["xid_events"], "xid_events")) == _getters(tc.XidEventReference) - {"resolvable"}
     listing = provider_schema["data_source_schemas"]["together_remediations"]["block"]
     assert _object_fields(listing, "remediations") == _getters(tc.RemediationItemReference) - {"resolvable"}
     cluster = provider_schema["data_source_schemas"]["together_cluster"]["block"]
@@ -86,14 +98,21 @@ def test_a_full_synth_with_every_argument_validates(tc, stack, full_synth, terra
                    escalation=["REMEDIATION_MODE_REBOOT_VM", "REMEDIATION_MODE_HOST_AWARE"], depends_on=[first])
     tc.RemediationReview(stack, "review", cluster_id="cluster-training", instance_id="inst-training-03",
                          remediation_id=UUID, decision="REJECT", comment="c", wait_for="none", timeouts={"create": "1m"})
-    tc.DataTogetherRemediations(stack, "listing", cluster_id="cluster-training", instance_id="-", states=["FAILED"],
-                                modes=["REMEDIATION_MODE_VM_ONLY"], trigger="REMEDIATION_TRIGGER_MANUAL",
+    tc.RemediationReview(stack, "approve-as", cluster_id="cluster-training", instance_id="inst-training-04",
+                         remediation_id=UUID, decision="APPROVE", mode=tc.RemediationMode.REBOOT_VM)
+    tc.Remediation(stack, "power-cycle", cluster_id="cluster-training", instance_id="inst-training-06",
+                   mode=tc.RemediationMode.HOST_POWER_CYCLE)
+    tc.DataTogetherRemediations(stack, "listing", cluster_id="cluster-training", instance_id="-",
+                                states=["FAILED", "QUARANTINING", "QUARANTINED"],
+                                modes=["REMEDIATION_MODE_VM_ONLY", "REMEDIATION_MODE_HOST_POWER_CYCLE"],
+                                triggers=["REMEDIATION_TRIGGER_MANUAL"],
                                 order_by="create_time desc", alert_names=["GPUXidError"], min_severity="PHC_SEVERITY_INFO")
     tc.DataTogetherRemediation(stack, "one", cluster_id="cluster-training", instance_id="inst-training-03",
                                remediation_id=UUID)
     tc.RollingRemediation(stack, "roll", cluster_id="cluster-training", node_names=["gpu-04", "gpu-05"])
-    tc.ApprovalPolicy(stack, "policy", cluster_id="cluster-training", rules=[
-        tc.ApprovalRule(decision="APPROVE", alert_names=["GPUXidError"], min_severity="PHC_SEVERITY_CRITICAL"),
+    tc.ApprovalPolicy(stack, "policy", cluster_id="cluster-training", hold_xid_codes=["48"], rules=[
+        tc.ApprovalRule(decision="APPROVE", alert_names=["GPUXidError"], min_severity="PHC_SEVERITY_CRITICAL",
+                        xid_codes=["79"], approve_as=tc.RemediationMode.REBOOT_VM),
         tc.ApprovalRule(decision="REJECT")])
     outdir = Path(full_synth(stack))
     stack_dir = outdir / "stacks" / "test"
