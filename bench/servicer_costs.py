@@ -95,15 +95,15 @@ def main() -> None:
 
         _measure("refresh (validate, upgrade, read, plan)", refresh_all, len(states), args.profile)
 
-        attributes = servicer._get_res_attrs(TYPE)
-        blocks = servicer._get_res_blocks(TYPE)
+        codec = servicer.resource_codecs[TYPE]
+        attributes = codec.attributes
         clusters = [bench.new_cluster(args.n) for _ in range(2)]  # the warm-up run and the measured one
         rounds = iter(clusters)
 
         def create_all() -> None:
             cluster_id, instances = next(rounds)
             for instance_id in instances:
-                config = dict.fromkeys(list(attributes) + list(blocks))
+                config = dict.fromkeys(codec.names)
                 config.update(cluster_id=cluster_id, instance_id=instance_id, mode="REMEDIATION_MODE_REBOOT_VM", reason="bench")
                 proposed = {k: (Unknown if v is None and k in attributes and attributes[k].computed else v) for k, v in config.items()}
                 planned = servicer.PlanResourceChange(pb.PlanResourceChange.Request(

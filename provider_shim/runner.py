@@ -95,6 +95,30 @@ class _LazyServicer:
         return handle
 
 
+def _serialize(message) -> bytes:
+    """Messages are serialized; bytes (an answer serialized once, the schema) go out as they are."""
+    return message if isinstance(message, bytes) else message.SerializeToString()
+
+
+def _provider_handlers(servicer):
+    """The tfplugin6.Provider service, every method from the generated descriptor."""
+    import grpc
+    from tf.gen import tfplugin_pb2
+
+    service = tfplugin_pb2.DESCRIPTOR.services_by_name["Provider"]
+    handlers = {}
+    for method in service.methods:
+        if method.client_streaming or method.server_streaming:
+            continue  # none that Terraform sends this provider; unregistered means UNIMPLEMENTED
+        request_class = tfplugin_pb2
+        for part in method.input_type.full_name.split(".")[1:]:  # tfplugin6.Foo.Request
+            request_class = getattr(request_class, part)
+        handlers[method.name] = grpc.unary_unary_rpc_method_handler(
+            getattr(servicer, method.name), request_deserializer=request_class.FromString, response_serializer=_serialize
+        )
+    return grpc.method_handlers_generic_handler(service.full_name, handlers)
+
+
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if os.environ.get(MAGIC_COOKIE_KEY) != MAGIC_COOKIE_VALUE:
@@ -110,7 +134,7 @@ def main() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     import grpc
-    from tf.gen import grpc_controller_pb2, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc, tfplugin_pb2_grpc
+    from tf.gen import grpc_controller_pb2, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc
 
     from provider_shim.tls import load_certificate, pem_to_der
 
@@ -134,7 +158,7 @@ def main() -> None:
         def StreamStdio(self, request, context):
             return iter(())  # logs go to stderr, which go-plugin reads directly
 
-    tfplugin_pb2_grpc.add_ProviderServicer_to_server(servicer, server)
+    server.add_generic_rpc_handlers((_provider_handlers(servicer),))
     grpc_controller_pb2_grpc.add_GRPCControllerServicer_to_server(Controller(), server)
     grpc_stdio_pb2_grpc.add_GRPCStdioServicer_to_server(Stdio(), server)
 
