@@ -40,7 +40,8 @@ def sdk(simulator: SimulatorProcess) -> Iterator[together.Together]:
 
 def cli_env(sim: SimulatorProcess, home: Path, api_key: str | None = None) -> dict[str, str]:
     """Only what the CLI needs: its key and base URL, a home of its own (no stored login), and no
-    telemetry or version check (both would go to the internet)."""
+    telemetry or version check (both would go to the internet). No TOGETHER_PROJECT_ID: the CLI
+    asks the simulator's ``/v3/whoami`` for the key's project, as it asks the live API."""
     return {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(home),
@@ -63,10 +64,12 @@ def together_cli(simulator: SimulatorProcess, tmp_path: Path):
             pytest.fail("Together's CLI (the `together` script of the SDK) is not installed beside this Python")
     executable = str(TOGETHER_CLI) if TOGETHER_CLI.exists() else shutil.which("together")
 
-    def run(*args: str, api_key: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, api_key: str | None = None, project_id: str | None = None) -> subprocess.CompletedProcess[str]:
+        env = cli_env(simulator, tmp_path, api_key)
+        if project_id is not None:
+            env["TOGETHER_PROJECT_ID"] = project_id
         return subprocess.run(
-            [executable, "--non-interactive", *args],
-            env=cli_env(simulator, tmp_path, api_key), capture_output=True, text=True, timeout=120,
+            [executable, "--non-interactive", *args], env=env, capture_output=True, text=True, timeout=120,
         )
 
     return run
