@@ -228,3 +228,49 @@ def test_destroy_plan_review(workspace, simulator):
     plan = workspace.directory / "plan.json"
     plan.write_text(json.dumps(document))
     assert_matches_expected(review_plan_file(str(plan)).text, "destroy.md")
+
+
+APPROVE_AS = """
+data "together_remediations" "pending" {
+  cluster_id = "cluster-training"
+  states     = ["PENDING_APPROVAL"]
+}
+
+resource "together_remediation_review" "approve_gpu03" {
+  cluster_id     = "cluster-training"
+  instance_id    = "inst-training-03"
+  remediation_id = one([for r in data.together_remediations.pending.remediations : r.id if r.instance_id == "inst-training-03"])
+  decision       = "APPROVE"
+  mode           = "REMEDIATION_MODE_REBOOT_VM"
+  comment        = "reboot first"
+}
+
+resource "together_remediation" "gpu06" {
+  cluster_id  = "cluster-training"
+  instance_id = "inst-training-06"
+  mode        = "REMEDIATION_MODE_HOST_POWER_CYCLE"
+  reason      = "GPU stuck after reboot"
+}
+"""
+
+
+def test_approve_as_another_mode_and_power_cycle_plan_review(workspace, tmp_path):
+    workspace.write(APPROVE_AS)
+    review = review_plan_file(str(plan_file(workspace)))
+    rows = {line.rsplit("`", 2)[-2]: line for line in review.text.splitlines() if line.startswith("| ")
+            and "`together_" in line}
+    # the demo's gpu-03 proposes VM_ONLY for Xid 79; the approval runs a reboot, rated low
+    approve = rows["together_remediation_review.approve_gpu03"]
+    assert "| approve as REBOOT_VM (proposed VM_ONLY) | low (1/4) |" in approve
+    assert "GPUXidError (CRITICAL): GPU 5 reported Xid 79 (fallen off the bus); Xid 79" in approve
+    assert "| HOST_POWER_CYCLE | high (3/4) |" in rows["together_remediation.gpu06"]
+    assert "highest disruption: **high (3/4)**" in review.text
+
+    xid = tmp_path / "xid.toml"
+    xid.write_text('allowed_approval_xid_codes = ["79"]\nrequire_human_for_xid_codes = ["48"]\n')
+    passed = run_cli(workspace, str(workspace.directory / "plan.json"), "--policy", str(xid))
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    xid.write_text('require_human_for_xid_codes = ["79"]\n')
+    refused = run_cli(workspace, str(workspace.directory / "plan.json"), "--policy", str(xid))
+    assert refused.returncode == 1
+    assert "- `require_human_for_xid_codes`: Xid 79 needs a person's approval, not a plan's" in refused.stdout

@@ -145,3 +145,10 @@ def test_xid_rules_do_not_apply_to_rejections(mixed_plan):
     violations = check_policy(_review(mixed_plan), Policy(require_human_for_xid_codes=["48"],
                                                           allowed_approval_xid_codes=["79"]))
     assert all(reject not in v.addresses for v in violations)
+
+
+def test_node_names_from_the_live_node_id(mixed_plan):
+    cluster = mixed_plan["prior_state"]["values"]["root_module"]["resources"][0]["values"]
+    for node in cluster["gpu_worker_nodes"]:
+        node["node_id"], node["node_name"] = node["node_name"], None
+    assert _change(_review(mixed_plan), "together_remediation.gpu02").node_name == "gpu-02"

@@ -123,7 +123,8 @@ def _add_cluster(facts: _PlanFacts, values: dict[str, Any]) -> None:
         cluster.node_count = len(nodes)
         for node in nodes:
             if isinstance(node, dict) and isinstance(node.get("instance_id"), str):
-                cluster.node_by_instance[node["instance_id"]] = node.get("node_name")
+                # node_id is the node's name on the live API; node_name is the older servers' field.
+                cluster.node_by_instance[node["instance_id"]] = node.get("node_name") or node.get("node_id")
                 latest_id = node.get("latest_remediation_id")
                 if isinstance(latest_id, str) and latest_id:
                     facts.remediations.setdefault(
