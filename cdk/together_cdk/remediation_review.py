@@ -54,8 +54,8 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
         `RemediationMode.REBOOT_VM` for a proposed `VM_ONLY` (default: the proposed mode). Only
         with `APPROVE`; `HOST_POWER_CYCLE` is refused (the API does not take it as an override).
     :param comment: shown with the decision (default: none).
-    :param wait_for: after an approval, wait for the remediation to start (`RUNNING`) or end
-        (`TERMINAL`); default `NONE`.
+    :param wait_for: after an approval, wait for the remediation to start (`RUNNING`: work on
+        the node begun, quarantine included) or end (`TERMINAL`); default `NONE`.
     :param timeouts: `RemediationReviewTimeouts` (or a dict with `create`).
     :param provider: a `TogetherProvider` other than the default one.
     :param depends_on: constructs to create first.
@@ -148,6 +148,11 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
     def mode(self) -> str:
         """The mode the approval asked for (`mode`), one of `RemediationMode`."""
         return self.get_string_attribute("mode")
+
+    @property
+    def remediation_mode(self) -> str:
+        """The mode the remediation runs in after the review (the override, else its own), one of `RemediationMode`."""
+        return self.get_string_attribute("remediation_mode")
 
     @property
     def trigger(self) -> str:
