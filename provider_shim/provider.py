@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -22,27 +21,13 @@ from provider_shim.framework.base import ProviderError
 from provider_shim.framework.durations import parse_duration
 from provider_shim.framework.schema import Number, String, build_schema, optional
 from provider_shim.framework.validation import Validator, is_known
+from provider_shim.settings import Settings
 
 DEFAULT_BASE_URL = "https://api.together.xyz/v1"
 DEFAULT_REQUEST_TIMEOUT = "30s"
 DEFAULT_POLL_INTERVAL = "2s"
 DEFAULT_MAX_RETRIES = 6
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The provider configuration after defaults and environment fallbacks."""
-
-    api_key: str | None
-    base_url: str
-    request_timeout: float
-    max_retries: int
-    poll_interval: float
-    max_in_flight_per_cluster: int | None
-
-    def __repr__(self) -> str:  # never show the key
-        return f"Settings(base_url={self.base_url!r}, api_key={'<set>' if self.api_key else '<unset>'})"
 
 
 def provider_schema() -> Schema:

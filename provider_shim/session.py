@@ -15,7 +15,7 @@ from together_api.client import RetryPolicy, TogetherClient
 
 from provider_shim.framework.identity import ForgottenAttempts
 from provider_shim.framework.lookups import RemediationLookups
-from provider_shim.provider import Settings
+from provider_shim.settings import Settings
 
 # As wide as the gRPC worker pool: every Terraform call in flight can hold a connection.
 HTTP_CONNECTIONS = 128

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,7 +42,8 @@ def test_a_destroy_plan_reaches_the_resource_and_warns_about_active_remediations
     assert "2 to destroy" in output
 
 
-PROVIDER_SOURCES = sorted((Path(__file__).resolve().parents[2] / "provider_shim").rglob("*.py"))
+PROVIDER_ROOT = Path(__file__).resolve().parents[2] / "provider_shim"
+PROVIDER_SOURCES = sorted(PROVIDER_ROOT.rglob("*.py"))
 
 
 def _tf_private_uses(path: Path) -> list[str]:
@@ -69,7 +72,7 @@ def _tf_private_uses(path: Path) -> list[str]:
 def test_the_provider_uses_no_private_name_of_tf():
     uses = {str(p.relative_to(p.parents[1])): _tf_private_uses(p) for p in PROVIDER_SOURCES}
     assert {path: names for path, names in uses.items() if names} == {}
-    servicer = (Path(__file__).resolve().parents[2] / "provider_shim" / "servicer.py").read_text()
+    servicer = (PROVIDER_ROOT / "servicer.py").read_text()
     assert "tf.provider" not in servicer, "the servicer owns its RPCs: it does not extend tf's servicer"
 
 
@@ -80,3 +83,66 @@ def test_the_private_name_check_finds_what_it_looks_for(tmp_path):
         "utils._to_attribute_path([])\nself._get_res_cls('x')\n"
     )
     assert _tf_private_uses(sample) == ["from tf.iface import _validate_config", "utils._to_attribute_path", "self._get_res_cls"]
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PROVIDER_ROOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking_block(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The provider_shim modules a module imports when it runs: at the top or inside functions.
+
+    Imports under ``if TYPE_CHECKING:`` never run (annotations only) and are left out."""
+    found: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if _is_type_checking_block(node):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                submodule = f"{node.module}.{alias.name}"
+                found.add(submodule if submodule in modules else node.module)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(), str(path)))
+    return {m for m in found if m in modules}
+
+
+def _import_cycles() -> list[list[str]]:
+    paths = {_module_name(p): p for p in PROVIDER_SOURCES}
+    graph = {name: _imports(path, set(paths)) - {name} for name, path in paths.items()}
+    cycles, state = [], {}
+
+    def walk(name: str, trail: list[str]) -> None:
+        state[name] = "open"
+        for target in sorted(graph[name]):
+            if state.get(target) == "open":
+                cycles.append(trail[trail.index(target):] + [target])
+            elif target not in state:
+                walk(target, trail + [target])
+        state[name] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            walk(name, [name])
+    return cycles
+
+
+def test_provider_shim_has_no_import_circle():
+    assert _import_cycles() == []
+
+
+@pytest.mark.parametrize("module", ["provider_shim.provider", "provider_shim.session", "provider_shim.framework.base", "provider_shim.servicer"])
+def test_each_core_module_imports_first_in_a_fresh_interpreter(module):
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, cwd=PROVIDER_ROOT.parent)
+    assert result.returncode == 0, result.stderr
