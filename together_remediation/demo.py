@@ -160,7 +160,7 @@ def review_text(plan_file: Path, workdir: Path, env: dict[str, str]) -> str:
 
 def node_report(client, cluster_id: str) -> str:
     """One line per remediation of the cluster: node, mode, state and its times."""
-    nodes = {n.instance_id: n.node_name for n in client.get_cluster(cluster_id).gpu_worker_nodes}
+    nodes = {n.instance_id: n.name for n in client.get_cluster(cluster_id).gpu_worker_nodes}
     rows = [("node", "mode", "trigger", "state", "created", "started", "ended")]
     for r in sorted(client.iter_remediations(cluster_id), key=lambda r: (r.create_time or "", r.id)):
         rows.append(
