@@ -21,7 +21,10 @@ def alert_json(row: sqlite3.Row) -> dict[str, Any]:
         target_vm=row["target_vm"],
         alert_name=row["alert_name"],
         severity=row["severity"],
-        annotation=json.loads(row["annotation"]) if row["annotation"] else derived_annotation(row["alert_name"], annotations),
+        # Rows written before alerts had a typed annotation get the one the simulator derives.
+        annotation=(
+            json.loads(row["annotation"]) if row["annotation"] else derived_annotation(row["alert_name"], annotations)
+        ),
         annotations=annotations,
         started_at=timeutil.rfc3339(row["started_at"]),
         resolved_at=timeutil.rfc3339(row["resolved_at"]),

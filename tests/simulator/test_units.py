@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ from together_simulator.faults import FaultConfig
 from together_simulator.lifecycle import FailureConfig, LifecycleConfig, mode_name, parse_duration_flag
 from together_simulator.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, decode_token, encode_token, page_size
 from together_simulator.service import parse_create_body
-from together_simulator.store import Store
+from together_simulator.store import ADDED_COLUMNS, SCHEMA, Store
 
 
 def test_page_tokens_round_trip_and_are_bound_to_their_query():
@@ -106,3 +107,30 @@ def test_admin_api_refuses_clients_off_loopback(tmp_path):
     refused = asyncio.run(ask("10.1.2.3"))
     assert refused.status_code == 403 and refused.json()["code"] == 7
     sim.store.close()
+
+
+def test_a_database_of_an_older_simulator_gets_the_new_columns(tmp_path):
+    path = tmp_path / "old.db"
+    added = {column for _, column, _ in ADDED_COLUMNS}
+    old_schema = "\n".join(line for line in SCHEMA.splitlines() if line.strip().split(" ")[0] not in added)
+    old = sqlite3.connect(path)
+    old.executescript(old_schema)
+    assert "annotation" not in {row[1] for row in old.execute("PRAGMA table_info(alerts)")}
+    old.close()
+    store = Store(path)
+    remediation_columns = {row["name"] for row in store.all("PRAGMA table_info(remediations)")}
+    alert_columns = {row["name"] for row in store.all("PRAGMA table_info(alerts)")}
+    store.close()
+    assert {"quarantining_seconds", "quarantined_seconds"} <= remediation_columns
+    assert "annotation" in alert_columns
+
+
+def test_lifecycle_updates_check_every_entry_before_changing_any():
+    config = LifecycleConfig()
+    before = config.to_json()
+    with pytest.raises(ApiError, match="unknown duration"):
+        config.update({"modes": {"VM_ONLY": {"running_seconds": 1}, "HOST_AWARE": {"cordon_seconds": 1}}})
+    assert config.to_json() == before
+    config.update({"modes": {"HOST_POWER_CYCLE": {"quarantining_seconds": 7}}})
+    assert config.to_json()["modes"]["REMEDIATION_MODE_HOST_POWER_CYCLE"]["quarantining_seconds"] == 7
+    assert "quarantining_seconds" not in config.to_json()["modes"]["REMEDIATION_MODE_VM_ONLY"]
