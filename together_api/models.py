@@ -235,8 +235,9 @@ class GPUWorkerNode(_ApiModel):
 
     @property
     def name(self) -> str | None:
-        """The node's name in the cluster: ``node_id`` (live), else ``node_name`` (older shape)."""
-        return self.node_id or self.node_name
+        """The node's name in the cluster: ``node_name`` where a server still sends it (the older
+        shape, whose ``node_id`` is an opaque id such as ``node-training-07``), else ``node_id`` (live)."""
+        return self.node_name or self.node_id
 
 
 class GPUClusterInfo(_ApiModel):
