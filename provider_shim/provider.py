@@ -22,8 +22,8 @@ from provider_shim.framework.durations import parse_duration
 from provider_shim.framework.schema import Number, String, build_schema, optional
 from provider_shim.framework.validation import Validator, is_known
 from provider_shim.settings import Settings
+from together_api.base_url import DEFAULT_BASE_URL, normalize_base_url
 
-DEFAULT_BASE_URL = "https://api.together.xyz/v1"
 DEFAULT_REQUEST_TIMEOUT = "30s"
 DEFAULT_POLL_INTERVAL = "2s"
 DEFAULT_MAX_RETRIES = 6
@@ -44,7 +44,9 @@ def provider_schema() -> Schema:
             optional(
                 "base_url",
                 String(),
-                f"API base URL. Falls back to `TOGETHER_BASE_URL`, then `{DEFAULT_BASE_URL}`. "
+                f"API base URL, in the form Together's SDK and CLI use (`{DEFAULT_BASE_URL}`) or with the API's "
+                f"`/v1` (`{DEFAULT_BASE_URL}/v1`): both work. Falls back to `TOGETHER_BASE_URL` (the variable "
+                f"Together's SDK and CLI read, in either form), then `{DEFAULT_BASE_URL}`. "
                 "Must be https unless it points at this machine (loopback).",
             ),
             optional("request_timeout", String(), f"Time limit of one API request (default `{DEFAULT_REQUEST_TIMEOUT}`)."),
@@ -107,7 +109,7 @@ def settings_from_config(config: dict[str, Any], environ: dict[str, str] | None 
     max_in_flight = given("max_in_flight_per_cluster")
     return Settings(
         api_key=api_key,
-        base_url=base_url.rstrip("/"),
+        base_url=normalize_base_url(base_url),
         request_timeout=parse_duration(given("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
         max_retries=int(given("max_retries") if given("max_retries") is not None else DEFAULT_MAX_RETRIES),
         poll_interval=parse_duration(given("poll_interval") or DEFAULT_POLL_INTERVAL),

@@ -11,6 +11,7 @@ import threading
 from contextlib import contextmanager
 from collections.abc import Iterator
 
+from together_api.base_url import API_PREFIX
 from together_api.client import RetryPolicy, TogetherClient
 
 from provider_shim.framework.identity import ForgottenAttempts
@@ -27,7 +28,8 @@ class Session:
         self.stopping = stopping
         self.client = TogetherClient(
             api_key=settings.api_key,
-            base_url=settings.base_url,
+            # The settings hold the API's root (the SDK's form); the API itself lives under /v1.
+            base_url=settings.base_url + API_PREFIX,
             timeout=settings.request_timeout,
             retry=RetryPolicy(max_attempts=settings.max_retries + 1),
             max_connections=HTTP_CONNECTIONS,

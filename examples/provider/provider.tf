@@ -13,7 +13,7 @@ terraform {
 # the simulator (`together-remediation simulator serve` prints both). Every argument is optional.
 provider "together" {
   # api_key = var.together_api_key          # sensitive; never stored in state
-  # base_url = "https://api.together.xyz/v1"
+  # base_url = "https://api.together.ai"     # the default; ".../v1" works too, as does TOGETHER_BASE_URL
   request_timeout           = "30s" # one API request
   max_retries               = 6     # after network errors, 429 and 5xx
   poll_interval             = "2s"  # longest pause between two polls of a remediation

@@ -1,13 +1,16 @@
 """Data source ``together_cluster``: a GPU cluster's name, status and GPU worker nodes.
 
 It lets a configuration name a node the way operators do (``gpu-07``) and find its instance
-id. The cluster's ``kube_config`` is a credential: the API models do not even read it.
+id. The node's name is ``node_id`` on the live API and ``node_name`` on older servers
+(``GPUWorkerNode.name`` reads either); the node object keeps ``node_name``, filled with the same
+name, for configurations written against the older shape. The cluster's ``kube_config`` is a
+credential: the API models do not even read it.
 """
 
 from __future__ import annotations
 
 from provider_shim.framework.base import Call, DataSourceType, ProviderError, State
-from provider_shim.framework.schema import List, Map, Object, String, build_schema, computed, required
+from provider_shim.framework.schema import Bool, List, Map, Object, String, build_schema, computed, required
 from provider_shim.framework.validation import Validator
 
 NODE_OBJECT = Object(
@@ -17,6 +20,8 @@ NODE_OBJECT = Object(
         "instance_id": String(),
         "status": String(),
         "host_name": String(),
+        "auto_remediation_enabled": Bool(),
+        "marked_for_deletion": Bool(),
         "latest_remediation_id": String(),
         "latest_remediation_state": String(),
         "latest_remediation_mode": String(),
@@ -40,15 +45,19 @@ class ClusterDataSource(DataSourceType):
                 computed(
                     "gpu_worker_nodes",
                     List(NODE_OBJECT),
-                    "The cluster's GPU worker nodes: `node_id`, `node_name` (such as `gpu-07`), `instance_id` "
-                    "(what a remediation targets), `status`, `host_name`, and the id, state and mode of the "
-                    "node's latest remediation (null when it has none).",
+                    "The cluster's GPU worker nodes: `node_id` (the node's name in the cluster, such as `gpu-07`), "
+                    "`node_name` (the same name, kept for configurations written before the API renamed it to "
+                    "`node_id`), `instance_id` (what a remediation targets), `status`, `host_name`, "
+                    "`auto_remediation_enabled` (whether Together's health checks may raise remediations for it), "
+                    "`marked_for_deletion`, and the id, state and mode of the node's latest remediation "
+                    "(`latest_remediation_id`, `latest_remediation_state`, `latest_remediation_mode`; null when it "
+                    "has none). Unset fields are null.",
                 ),
                 computed(
                     "instance_id_by_node_name",
                     Map(String()),
-                    "Node name to instance id, such as `{\"gpu-07\" = \"inst-training-07\"}`, for the nodes that "
-                    "have an instance.",
+                    "Node name (`node_id`) to instance id, such as `{\"gpu-07\" = \"inst-training-07\"}`, for the "
+                    "nodes that have an instance.",
                 ),
             ],
         )
@@ -71,7 +80,7 @@ class ClusterDataSource(DataSourceType):
             "name": cluster.cluster_name,
             "status": cluster.status,
             "gpu_worker_nodes": nodes,
-            "instance_id_by_node_name": {n["node_name"]: n["instance_id"] for n in nodes if n["instance_id"]},
+            "instance_id_by_node_name": {n["node_id"]: n["instance_id"] for n in nodes if n["node_id"] and n["instance_id"]},
         }
 
 
@@ -80,11 +89,13 @@ def _node_value(node) -> dict:
 
     latest = node.latest_remediation
     return {
-        "node_id": node.node_id or None,
-        "node_name": node.node_name,
+        "node_id": node.name or None,
+        "node_name": node.name or None,
         "instance_id": node.instance_id or None,
         "status": node.status or None,
         "host_name": node.host_name or None,
+        "auto_remediation_enabled": node.auto_remediation_enabled,
+        "marked_for_deletion": node.marked_for_deletion,
         "latest_remediation_id": latest.id if latest else None,
         "latest_remediation_state": enum_value(latest.state) if latest else None,
         "latest_remediation_mode": enum_value(latest.mode) if latest else None,

@@ -1,23 +1,21 @@
 """Data source ``together_remediations``: the remediations of a cluster (or one instance) that match filters.
 
-The API filters by state, mode and trigger; approval policies also need to select by the
-alerts that raised a remediation, which the API cannot filter by: ``alert_names`` and
-``min_severity`` are applied here, to the linked alerts. Every page of the listing is followed.
+The API filters by states, modes and triggers (lists, as Together's SDK sends them); approval
+policies also need to select by the alerts that raised a remediation, which the API cannot
+filter by: ``alert_names`` and ``min_severity`` are applied here, to the linked alerts. Every
+page of the listing is followed. The accepted values are ``together_api.vocabulary``'s.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from provider_shim.framework.base import Call, DataSourceType, ProviderError, State
-from provider_shim.framework.remediation_object import (
-    ALERT_SEVERITIES,
-    ORDER_BY,
-    REMEDIATION_MODES,
-    REMEDIATION_OBJECT,
-    REMEDIATION_STATES,
-    REMEDIATION_TRIGGERS,
-)
+from provider_shim.framework.remediation_object import ORDER_BY, REMEDIATION_OBJECT
 from provider_shim.framework.schema import List, String, build_schema, computed, optional, optional_computed, required
 from provider_shim.framework.validation import Validator, is_known
+from together_api import vocabulary
+from together_api.vocabulary import described
 
 EVERY_INSTANCE = "-"
 PAGE_SIZE = 500  # the API's largest page
@@ -42,18 +40,24 @@ class RemediationsDataSource(DataSourceType):
                 optional(
                     "states",
                     List(String()),
-                    "Only remediations in one of these states (`PENDING_APPROVAL`, `PENDING`, `RUNNING`, "
-                    "`SUCCEEDED`, `FAILED`, `CANCELLED`, `AUTO_RESOLVED`). Default: every state.",
+                    f"Only remediations in one of these states: {described(vocabulary.STATE_NAMES)}. Default: every state.",
                 ),
                 optional(
                     "modes",
                     List(String()),
-                    "Only remediations with one of these modes (`REMEDIATION_MODE_*`). Default: every mode.",
+                    f"Only remediations with one of these modes: {described(vocabulary.MODE_NAMES)}. Default: every mode.",
+                ),
+                optional(
+                    "triggers",
+                    List(String()),
+                    f"Only remediations with one of these triggers: {described(vocabulary.TRIGGER_NAMES)}. "
+                    "Default: both.",
                 ),
                 optional(
                     "trigger",
                     String(),
-                    "Only remediations with this trigger: `REMEDIATION_TRIGGER_MANUAL` or `REMEDIATION_TRIGGER_AUTOMATED`.",
+                    f"Only remediations with this one trigger: {described(vocabulary.TRIGGER_NAMES)} (kept for "
+                    "existing configurations; `triggers` takes several). With `triggers` too, a remediation must match both.",
                 ),
                 optional(
                     "order_by",
@@ -71,8 +75,8 @@ class RemediationsDataSource(DataSourceType):
                 optional(
                     "min_severity",
                     String(),
-                    "Only remediations with a linked alert at least this severe: `PHC_SEVERITY_INFO`, "
-                    "`PHC_SEVERITY_WARNING` or `PHC_SEVERITY_CRITICAL`. Resolved alerts count too.",
+                    f"Only remediations with a linked alert at least this severe: {described(vocabulary.SEVERITIES)} "
+                    "(least severe first). Resolved alerts count too.",
                 ),
                 computed("id", String(), "`CLUSTER/INSTANCE` of the listing (`-` for every instance)."),
                 computed(
@@ -87,13 +91,14 @@ class RemediationsDataSource(DataSourceType):
 
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id", "instance_id", "trigger", "order_by")
-        _each_one_of(check, "states", REMEDIATION_STATES)
-        _each_one_of(check, "modes", REMEDIATION_MODES)
-        check.one_of(["trigger"], REMEDIATION_TRIGGERS)
+        _each_one_of(check, "states", vocabulary.STATE_NAMES)
+        _each_one_of(check, "modes", vocabulary.MODE_NAMES)
+        _each_one_of(check, "triggers", vocabulary.TRIGGER_NAMES)
+        check.one_of(["trigger"], vocabulary.TRIGGER_NAMES)
         order_by = check.value(["order_by"])
         if is_known(order_by) and " ".join(order_by.lower().split()) not in ORDER_BY:
             check.error(["order_by"], "Unsupported value for order_by", f"{order_by!r} is not one of: {', '.join(ORDER_BY)}.")
-        check.one_of(["min_severity"], ALERT_SEVERITIES)
+        check.one_of(["min_severity"], vocabulary.SEVERITIES)
         names = check.value(["alert_names"])
         if is_known(names):
             for index, name in enumerate(names):
@@ -107,15 +112,15 @@ class RemediationsDataSource(DataSourceType):
         instance_id = config.get("instance_id") or EVERY_INSTANCE
         states = list(config.get("states") or [])
         modes = list(config.get("modes") or [])
+        triggers = list(config.get("triggers") or ([config["trigger"]] if config.get("trigger") else []))
         try:
             found = list(
                 call.session.client.iter_remediations(
                     cluster_id,
                     instance_id,
                     states=states or None,
-                    # The API takes one mode; several are filtered here.
-                    mode=modes[0] if len(modes) == 1 else None,
-                    trigger=config.get("trigger"),
+                    modes=modes or None,
+                    triggers=triggers or None,
                     order_by=config.get("order_by"),
                     page_size=PAGE_SIZE,
                 )
@@ -124,7 +129,8 @@ class RemediationsDataSource(DataSourceType):
             where = f"cluster {cluster_id}" if instance_id == EVERY_INSTANCE else f"instance {instance_id} of cluster {cluster_id}"
             raise ProviderError(f"Cannot list the remediations of {where}", exc.api_message) from None
 
-        matching = [r for r in found if _matches(r, modes, config.get("alert_names"), config.get("min_severity"))]
+        wanted = _Filters(states, modes, triggers, config.get("trigger"), config.get("alert_names"), config.get("min_severity"))
+        matching = [r for r in found if wanted.match(r)]
         from provider_shim.framework.convert import remediation_values
 
         return {
@@ -143,24 +149,42 @@ def _each_one_of(check: Validator, name: str, allowed: tuple[str, ...]) -> None:
             check.one_of([name, (index,)], allowed)
 
 
-def _matches(remediation, modes: list[str], alert_names: list[str] | None, min_severity: str | None) -> bool:
-    """Whether ``remediation`` passes the filters the API does not apply."""
-    from together_api.models import enum_value
+@dataclass(frozen=True)
+class _Filters:
+    """Every filter of the configuration, checked here as well: the API applies states, modes and
+    triggers (an older server that ignores one still gives the right list; ``trigger`` and
+    ``triggers`` together must both match), the alert filters only this provider applies."""
 
-    if modes and enum_value(remediation.mode) not in modes:
-        return False
-    if not alert_names and not min_severity:
-        return True
-    return any(
-        (not alert_names or alert.alert_name in alert_names)
-        and (not min_severity or _rank(enum_value(alert.severity)) >= _rank(min_severity))
-        for alert in remediation.linked_alerts
-    )
+    states: list[str]
+    modes: list[str]
+    triggers: list[str]
+    trigger: str | None
+    alert_names: list[str] | None
+    min_severity: str | None
+
+    def match(self, remediation) -> bool:
+        from together_api.models import enum_value
+
+        for wanted, value in (
+            (self.states, remediation.state),
+            (self.modes, remediation.mode),
+            (self.triggers, remediation.trigger),
+            ([self.trigger] if self.trigger else [], remediation.trigger),
+        ):
+            if wanted and enum_value(value) not in wanted:
+                return False
+        if not self.alert_names and not self.min_severity:
+            return True
+        return any(
+            (not self.alert_names or alert.alert_name in self.alert_names)
+            and (not self.min_severity or _rank(enum_value(alert.severity)) >= _rank(self.min_severity))
+            for alert in remediation.linked_alerts
+        )
 
 
 def _rank(severity: str | None) -> int:
     """INFO < WARNING < CRITICAL; a severity this provider does not know ranks below them all."""
-    return ALERT_SEVERITIES.index(severity) if severity in ALERT_SEVERITIES else -1
+    return vocabulary.SEVERITY_RANK.get(severity, -1)
 
 
 DATA_SOURCE_TYPE = RemediationsDataSource

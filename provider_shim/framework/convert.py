@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from together_api.models import PassiveHealthCheckAlert, Remediation, enum_value
+from together_api.models import AlertAnnotation, PassiveHealthCheckAlert, Remediation, enum_value
 
 from provider_shim.framework.remediation_object import FIELDS as REMEDIATION_FIELDS
 
@@ -17,10 +17,27 @@ def alert_value(alert: PassiveHealthCheckAlert) -> dict[str, Any]:
         "target_vm": alert.target_vm,
         "alert_name": alert.alert_name,
         "severity": enum_value(alert.severity),
+        "annotation": annotation_value(alert.annotation),
         "annotations": dict(alert.annotations or {}),
         "started_at": alert.started_at,
         "resolved_at": alert.resolved_at or None,
         "node_remediation_intent_id": alert.node_remediation_intent_id or None,
+    }
+
+
+def annotation_value(annotation: AlertAnnotation | None) -> dict[str, Any] | None:
+    """The typed annotation, flattened (``schema.ALERT_ANNOTATION_OBJECT``); null when absent."""
+    if annotation is None:
+        return None
+    events = annotation.xid.events if annotation.xid else []
+    drained = annotation.slurm_node_unavailable
+    return {
+        "title": annotation.title or None,
+        "summary_line": annotation.summary_line or None,
+        "description": annotation.description or None,
+        "xid_codes": [e.xid_code for e in events],
+        "xid_events": [{"xid_code": e.xid_code, "mnemonic": e.mnemonic or None, "count": e.count} for e in events],
+        "slurm_drain_reason": (drained.reason or None) if drained else None,
     }
 
 

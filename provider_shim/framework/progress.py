@@ -1,12 +1,11 @@
-"""How far along a remediation is: its state, and whether that satisfies a ``wait_for``.
+"""How far along a remediation is: its state as a string.
 
-Both resources plan with these and ``waiting.wait_for_remediation`` polls with them. Nothing is
-imported here, so a launch that only plans stays light (the API models load on first use).
+Whether a state satisfies a ``wait_for`` is ``together_api.vocabulary.satisfied`` (QUARANTINING
+and QUARANTINED count as started). Nothing heavy is imported here, so a launch that only plans
+stays light (the API models load on first use).
 """
 
 from __future__ import annotations
-
-TERMINAL = frozenset({"SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED"})
 
 
 def remediation_state(remediation) -> str | None:
@@ -14,12 +13,3 @@ def remediation_state(remediation) -> str | None:
     from together_api.models import enum_value
 
     return enum_value(remediation.state) if remediation is not None else None
-
-
-def satisfied(state: str | None, wait_for: str) -> bool:
-    """Whether a remediation in ``state`` is as far along as ``wait_for`` asks."""
-    if wait_for == "none":
-        return True
-    if wait_for == "running":
-        return state == "RUNNING" or state in TERMINAL
-    return state in TERMINAL

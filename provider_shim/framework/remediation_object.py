@@ -2,24 +2,14 @@
 
 ``together_remediations`` returns a list of these objects and ``together_remediation`` returns
 one remediation's fields as top-level attributes; both describe the fields with
-``REMEDIATION_FIELD_DESCRIPTIONS`` and fill them with ``convert.remediation_values``.
+``REMEDIATION_FIELD_DESCRIPTIONS`` and fill them with ``convert.remediation_values``. The
+accepted modes, states, triggers and severities are ``together_api.vocabulary``'s.
 """
 
 from __future__ import annotations
 
 from provider_shim.framework.schema import ALERT_OBJECT, REMEDIATION_FIELD_DESCRIPTIONS, List, Object, String, TfType
 
-REMEDIATION_MODES = (
-    "REMEDIATION_MODE_REBOOT_VM",
-    "REMEDIATION_MODE_VM_ONLY",
-    "REMEDIATION_MODE_HOST_AWARE",
-    "REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT",
-)
-REMEDIATION_STATES = (
-    "PENDING_APPROVAL", "PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED",
-)
-REMEDIATION_TRIGGERS = ("REMEDIATION_TRIGGER_MANUAL", "REMEDIATION_TRIGGER_AUTOMATED")
-ALERT_SEVERITIES = ("PHC_SEVERITY_INFO", "PHC_SEVERITY_WARNING", "PHC_SEVERITY_CRITICAL")
 ORDER_BY = ("create_time", "create_time desc", "update_time", "update_time desc")
 
 

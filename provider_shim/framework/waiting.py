@@ -79,7 +79,8 @@ def wait_for_remediation(session: Any, remediation, wait_for: str, timeout: floa
     logged as "``label`` ID on CLUSTER/INSTANCE: STATE".
     """
     from provider_shim.framework.base import ProviderError
-    from provider_shim.framework.progress import remediation_state, satisfied
+    from provider_shim.framework.progress import remediation_state
+    from together_api.vocabulary import satisfied
 
     cluster_id, instance_id, rid = remediation.cluster_id, remediation.instance_id, remediation.id
 

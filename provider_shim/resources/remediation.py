@@ -33,18 +33,21 @@ from provider_shim.framework.schema import (
     optional_computed,
     required,
     timeouts_block,
+    wait_for_description,
 )
 from provider_shim.framework.validation import Validator, is_known
-from provider_shim.framework.progress import TERMINAL, satisfied
-from provider_shim.framework.remediation_object import REMEDIATION_MODES
 from provider_shim.framework.progress import remediation_state as _state
+from together_api import vocabulary
+from together_api.vocabulary import satisfied
 
 log = logging.getLogger("provider_shim.remediation")
 
-MODES = REMEDIATION_MODES
-WAIT_FOR = ("terminal", "running", "none")
-CANCELLABLE = frozenset({"PENDING_APPROVAL", "PENDING"})
-RERUN_STATES = frozenset({"FAILED", "CANCELLED"})
+# Why a started remediation cannot be cancelled, in words a destroy's error can use.
+STARTED_BECAUSE = {
+    "QUARANTINING": "the host is being cordoned",
+    "QUARANTINED": "the host has been cordoned and the repair is about to run",
+    "RUNNING": "the repair is running",
+}
 DEFAULT_TIMEOUTS = {"create": "30m", "delete": "10m"}
 # Sanity limits, far above any real id or reason: ids go into request paths (a long one would
 # fail at apply as an invalid URL) and a reason is a sentence for operators, not a file.
@@ -116,9 +119,12 @@ class RemediationResource(ResourceType):
                 optional_computed(
                     "wait_for",
                     String(),
-                    "How far the apply waits: `terminal` (default: until the remediation ends), `running` (until it "
-                    "starts) or `none` (returns once created). Changing it never replaces the remediation.",
-                    default="terminal",
+                    wait_for_description(
+                        "How far the apply waits for the remediation",
+                        vocabulary.DEFAULT_WAIT_FOR,
+                        "Changing it never replaces the remediation.",
+                    ),
+                    default=vocabulary.DEFAULT_WAIT_FOR,
                 ),
                 optional_computed(
                     "rerun_on_failure",
@@ -145,16 +151,16 @@ class RemediationResource(ResourceType):
         check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
         check.max_length(MAX_REASON_LENGTH, "reason")
         check.exactly_one_of(["mode", "escalation"])
-        check.one_of(["mode"], MODES)
+        check.one_of(["mode"], vocabulary.MODE_NAMES)
         ladder = check.value(["escalation"])
         if is_known(ladder):
             if not ladder:
                 check.error(["escalation"], "escalation must not be empty", "List at least one mode, least disruptive first.")
             for index, mode in enumerate(ladder):
-                check.one_of(["escalation", (index,)], MODES)
+                check.one_of(["escalation", (index,)], vocabulary.MODE_NAMES)
             if len(set(ladder)) != len(ladder):
                 check.error(["escalation"], "escalation repeats a mode", "Each mode may appear once in the ladder.")
-        check.one_of(["wait_for"], WAIT_FOR)
+        check.one_of(["wait_for"], vocabulary.WAIT_FOR_VALUES)
         check.uuid(["remediation_id"])
         for operation in DEFAULT_TIMEOUTS:
             check.duration(["timeouts", operation])
@@ -176,7 +182,7 @@ class RemediationResource(ResourceType):
 
         prior = call.prior
         live_state = prior.get("state")
-        if not call.requires_replace and planned.get("rerun_on_failure") is True and live_state in RERUN_STATES:
+        if not call.requires_replace and planned.get("rerun_on_failure") is True and live_state in vocabulary.RERUN_STATES:
             call.requires_replace.append("state")
             planned["state"] = Unknown
             because = f": {prior.get('error_message')}" if prior.get("error_message") else ""
@@ -202,21 +208,20 @@ class RemediationResource(ResourceType):
     def plan_destroy(self, call: PlanCall) -> None:
         # Destroy plans reach the provider (the plan_destroy capability): say what the apply will
         # do to a remediation that is still active, before anyone approves the plan.
-        from together_api.vocabulary import CANCELLABLE_STATES, STARTED_STATES
-
         prior = call.prior or {}
         live_state, remediation_id = prior.get("state"), prior.get("id")
-        if live_state in CANCELLABLE_STATES:
+        if live_state in vocabulary.CANCELLABLE_STATES:
             call.warn(
                 f"Destroying cancels remediation {remediation_id} ({live_state})",
                 f"The remediation of {prior.get('cluster_id')}/{prior.get('instance_id')} has not started; "
                 "the destroy cancels it at the API.",
             )
-        elif live_state in STARTED_STATES:
+        elif live_state in vocabulary.STARTED_STATES:
             call.warn(
                 f"Remediation {remediation_id} is {live_state} and cannot be cancelled: destroy waits for it to end",
-                f"Work on {prior.get('cluster_id')}/{prior.get('instance_id')} has begun; the destroy waits "
-                "until the remediation ends (at most the delete timeout).",
+                f"Work on {prior.get('cluster_id')}/{prior.get('instance_id')} has begun "
+                f"({STARTED_BECAUSE.get(live_state, live_state)}); the destroy waits until the remediation ends "
+                f"(at most timeouts.delete, {format_duration(_timeout(prior, 'delete'))}).",
             )
 
     # ---- apply ----------------------------------------------------------------------------
@@ -312,26 +317,49 @@ class RemediationResource(ResourceType):
         return result
 
     def delete(self, call: ApplyCall) -> None:
-        from provider_shim.framework.waiting import wait_for_remediation
-
         prior = call.prior or {}
         session = call.session
         cluster_id, instance_id, remediation_id = prior["cluster_id"], prior["instance_id"], prior.get("id")
         if remediation_id:
             current = session.lookups.fetch(cluster_id, instance_id, remediation_id)
-            if current is not None and _state(current) in CANCELLABLE:
+            if current is not None and _state(current) in vocabulary.CANCELLABLE_STATES:
                 current = self._cancel(session, current)
-            if current is not None and _state(current) not in TERMINAL:
-                timeout = _timeout(prior, "delete")
-                current, outcome = wait_for_remediation(call.session, current, "terminal", timeout)
-                if outcome != "done":
-                    why = "Terraform asked the provider to stop" if outcome == "stopped" else f"the delete timeout ({format_duration(timeout)}) passed"
-                    raise ProviderError(
-                        f"Remediation {remediation_id} is still {_state(current)}",
-                        f"A running remediation cannot be cancelled; destroy waited for it to end, but {why}. It stays in state.",
-                    )
+            if current is not None and _state(current) not in vocabulary.TERMINAL_STATES:
+                current = self._wait_for_end(call, current, _timeout(prior, "delete"))
             log.info("removed remediation %s from state (%s)", remediation_id, _state(current) if current else "gone")
         self._remember_forgotten(session, prior)
+
+    def _wait_for_end(self, call: ApplyCall, current, timeout: float):
+        """A started remediation (quarantine states, RUNNING) cannot be cancelled: wait for its end.
+
+        Not ending within ``timeouts.delete`` is an error that says which state it is in and why
+        that cannot be cancelled; the remediation stays in state.
+        """
+        from provider_shim.framework.waiting import wait_for_remediation
+
+        state = _state(current)
+        because = STARTED_BECAUSE.get(state, f"it is {state}")
+        log.info(
+            "remediation %s is %s (%s): a started remediation cannot be cancelled; waiting up to %s for it to end",
+            current.id, state, because, format_duration(timeout),
+        )
+        current, outcome = wait_for_remediation(call.session, current, "terminal", timeout)
+        if outcome == "done":
+            return current
+        state = _state(current)
+        because = STARTED_BECAUSE.get(state, f"it is {state}")
+        waited = (
+            "Terraform asked the provider to stop before it ended"
+            if outcome == "stopped"
+            else f"destroy waited {format_duration(timeout)} (timeouts.delete) and it has not ended"
+        )
+        raise ProviderError(
+            f"Remediation {current.id} is still {state}: {because}",
+            f"The remediation of {current.cluster_id}/{current.instance_id} is {state}: {because}. A started "
+            f"remediation cannot be cancelled (the API cancels only {_all_of(vocabulary.CANCELLABLE_STATES)} ones); "
+            f"{waited}. It stays in Terraform state. Run terraform destroy again once it has ended (terraform plan "
+            "shows its state), or set a longer timeouts.delete.",
+        )
 
     def import_state(self, call: Call, import_id: str) -> State | None:
         from provider_shim.framework.import_id import parse_remediation_import_id
@@ -471,6 +499,11 @@ class RemediationResource(ResourceType):
                 f"Remediation {remediation.id} of {where} ended {state}",
                 "It did not repair the instance. Set rerun_on_failure = true to run it again when it is cancelled.",
             )
+
+
+def _all_of(states) -> str:
+    names = [s for s in vocabulary.STATE_NAMES if s in states]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
 
 
 def _ladder(values: State) -> list:

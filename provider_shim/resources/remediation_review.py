@@ -28,19 +28,25 @@ from provider_shim.framework.schema import (
     optional_computed,
     required,
     timeouts_block,
+    wait_for_description,
 )
 from provider_shim.framework.validation import Validator, is_known
 from provider_shim.framework.progress import remediation_state as _state
-from provider_shim.framework.progress import satisfied
+from together_api import vocabulary
+from together_api.vocabulary import described, satisfied
 
 log = logging.getLogger("provider_shim.remediation_review")
 
-DECISIONS = ("APPROVE", "REJECT")
-WAIT_FOR = ("none", "running", "terminal")
+# Version 1: `mode` became the approval's override; the remediation's mode moved to `remediation_mode`.
+SCHEMA_VERSION = 1
+DEFAULT_WAIT_FOR = "none"
 DEFAULT_TIMEOUTS = {"create": "30m"}
+# The SDK's words for why the API refuses these modes as an approval's override.
+NOT_AN_OVERRIDE_BECAUSE = "This mode cannot be set as an approval override; create a host power-cycle remediation directly."
 
-# Computed attributes copied from the live remediation.
-LIVE_FIELDS = ("state", "reviewed_by", "review_time", "review_comment", "mode", "trigger", "linked_alerts")
+# Computed attributes copied from the live remediation (``remediation_mode`` is its ``mode``:
+# the review's own ``mode`` is the requested override).
+LIVE_FIELDS = ("state", "reviewed_by", "review_time", "review_comment", "trigger", "linked_alerts")
 
 
 def decision_of(remediation) -> str | None:
@@ -92,25 +98,45 @@ class RemediationReviewResource(ResourceType):
                     "Changing it forces a new review, which fails once the remediation is no longer waiting for approval.",
                     force_new=True,
                 ),
+                optional(
+                    "mode",
+                    String(),
+                    "Approve as this mode instead of the one the remediation proposes, for example "
+                    "`REMEDIATION_MODE_REBOOT_VM` for an automated `REMEDIATION_MODE_VM_ONLY`; the remediation then "
+                    f"runs in it (see `remediation_mode`). One of {described(vocabulary.APPROVAL_OVERRIDE_MODES)}; "
+                    f"{described(tuple(sorted(vocabulary.NOT_AN_APPROVAL_OVERRIDE)))} is refused at plan "
+                    "(the API does not take it as an override: create such a remediation with `together_remediation`). "
+                    "Only with `decision = \"APPROVE\"`. Unset: the remediation keeps its mode. Changing it forces "
+                    "a new review, as `decision` does.",
+                    force_new=True,
+                ),
                 optional("comment", String(), "The review's comment, recorded by the API. Changing it forces a new review.", force_new=True),
                 optional_computed(
                     "wait_for",
                     String(),
-                    "How far the apply waits after approving: `none` (default: returns once reviewed), `running` "
-                    "(until the remediation starts) or `terminal` (until it ends; a FAILED remediation fails the "
-                    "apply). A rejected remediation ends at once. Changing it never makes a new review.",
-                    default="none",
+                    wait_for_description(
+                        "How far the apply waits for the remediation after approving it",
+                        DEFAULT_WAIT_FOR,
+                        "With `terminal`, a FAILED remediation fails the apply. A rejected remediation ends at once. "
+                        "Changing it never makes a new review.",
+                    ),
+                    default=DEFAULT_WAIT_FOR,
                 ),
                 computed("id", String(), "The reviewed remediation's id (the same as `remediation_id`)."),
                 computed("state", String(), FIELD["state"]),
                 computed("reviewed_by", String(), FIELD["reviewed_by"]),
                 computed("review_time", String(), FIELD["review_time"]),
                 computed("review_comment", String(), FIELD["review_comment"]),
-                computed("mode", String(), FIELD["mode"]),
+                computed(
+                    "remediation_mode",
+                    String(),
+                    FIELD["mode"] + " The remediation's mode: the one it proposes, or `mode` once approved as another mode.",
+                ),
                 computed("trigger", String(), FIELD["trigger"]),
                 computed("linked_alerts", List(ALERT_OBJECT), FIELD["linked_alerts"]),
             ],
             [timeouts_block(**DEFAULT_TIMEOUTS)],
+            version=SCHEMA_VERSION,
         )
 
     # ---- validation -----------------------------------------------------------------------
@@ -118,16 +144,17 @@ class RemediationReviewResource(ResourceType):
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id", "instance_id")
         check.uuid(["remediation_id"])
-        check.one_of(["decision"], DECISIONS)
-        check.one_of(["wait_for"], WAIT_FOR)
+        check.one_of(["decision"], vocabulary.DECISIONS)
+        check.one_of(["wait_for"], vocabulary.WAIT_FOR_VALUES)
         check.duration(["timeouts", "create"])
+        _check_mode(check)
 
     # ---- plan -----------------------------------------------------------------------------
 
     def plan(self, call: PlanCall) -> None:
         planned = call.planned
         if call.config.get("wait_for") is None:
-            planned["wait_for"] = "none"
+            planned["wait_for"] = DEFAULT_WAIT_FOR
         if call.prior is None:
             chosen = planned.get("remediation_id")
             planned["id"] = chosen if is_known(chosen) else Unknown
@@ -155,7 +182,13 @@ class RemediationReviewResource(ResourceType):
             )
         from together_api.models import enum_value
 
-        planned["mode"], planned["trigger"] = enum_value(current.mode), enum_value(current.trigger)
+        planned["trigger"] = enum_value(current.trigger)
+        override = planned.get("mode")
+        if planned["decision"] == "APPROVE" and is_known(override):
+            # What the remediation runs once approved: the API sets its mode to the override.
+            planned["remediation_mode"] = override
+        elif override is None or planned["decision"] != "APPROVE":
+            planned["remediation_mode"] = enum_value(current.mode)
 
     # ---- apply ----------------------------------------------------------------------------
 
@@ -164,20 +197,24 @@ class RemediationReviewResource(ResourceType):
 
         planned = dict(call.planned or {})
         cluster_id, instance_id, remediation_id = planned["cluster_id"], planned["instance_id"], planned["remediation_id"]
-        decision, comment = planned["decision"], planned.get("comment")
+        decision, comment, mode = planned["decision"], planned.get("comment"), planned.get("mode")
         session = call.session
 
         # Review straight away (the plan saw it waiting); the API refuses a remediation that is no
         # longer PENDING_APPROVAL, and only then is it read, to adopt it or say what happened.
-        review = session.client.approve_remediation if decision == "APPROVE" else session.client.reject_remediation
         try:
-            current, reviewed_now = review(cluster_id, instance_id, remediation_id, comment), True
+            if decision == "APPROVE":
+                current = session.client.approve_remediation(cluster_id, instance_id, remediation_id, comment=comment, mode=mode)
+            else:
+                current = session.client.reject_remediation(cluster_id, instance_id, remediation_id, comment)
+            reviewed_now = True
         except (FailedPreconditionError, NotFoundError):
             current, reviewed_now = self._fetch(call, planned), False  # gone: "Remediation not found"
         if decision_of(current) != decision:
             raise ProviderError(f"Remediation {remediation_id} is {_state(current)}, not PENDING_APPROVAL", _why_not(current, decision))
         if reviewed_now:
-            log.info("%s remediation %s on %s/%s", "approved" if decision == "APPROVE" else "rejected", remediation_id, cluster_id, instance_id)
+            verb = "approved" if decision == "APPROVE" else "rejected"
+            log.info("%s remediation %s on %s/%s%s", verb, remediation_id, cluster_id, instance_id, f" as {mode}" if mode else "")
         else:
             log.info("remediation %s already carries the decision %s: adopting it", remediation_id, decision)
 
@@ -214,8 +251,14 @@ class RemediationReviewResource(ResourceType):
                 f"Remediation {remediation_id} has not been reviewed",
                 f"It is {_state(current)}; only an approved or rejected remediation has a review to import.",
             )
-        base = {**names, "decision": decision, "comment": current.review_comment or None, "wait_for": "none"}
+        base = {**names, "decision": decision, "comment": current.review_comment or None, "mode": None, "wait_for": DEFAULT_WAIT_FOR}
         return _state_from(base, current)
+
+    def upgrade(self, ctx: object, version: int, old: State) -> State:
+        # Version 0 kept the remediation's mode in `mode`, which now is the override a user sets.
+        if version == 0:
+            old = {**old, "remediation_mode": old.get("mode"), "mode": None}
+        return old
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -239,8 +282,32 @@ def _state_from(base: State, remediation) -> State:
     values = remediation_values(remediation)
     state = dict(base)
     state.update({name: values[name] for name in LIVE_FIELDS})
+    state["remediation_mode"] = values["mode"]
     state["id"] = remediation.id
     return state
+
+
+def _check_mode(check: Validator) -> None:
+    """``mode``: a mode the API takes as an approval's override, and only with ``APPROVE``."""
+    mode = check.value(["mode"])
+    if not is_known(mode):
+        return
+    if mode in vocabulary.NOT_AN_APPROVAL_OVERRIDE:
+        check.error(
+            ["mode"],
+            f"{mode} cannot be an approval's mode",
+            f"The API refuses it as mode: \"{NOT_AN_OVERRIDE_BECAUSE}\" Declare a together_remediation with "
+            f"mode = \"{mode}\" instead, or approve as one of: {', '.join(vocabulary.APPROVAL_OVERRIDE_MODES)}.",
+        )
+        return
+    check.one_of(["mode"], vocabulary.APPROVAL_OVERRIDE_MODES)
+    decision = check.value(["decision"])
+    if is_known(decision) and decision != "APPROVE":
+        check.error(
+            ["mode"],
+            "mode is only for an approval",
+            f"mode approves the remediation as another mode; decision = {decision!r} runs nothing, so leave mode unset.",
+        )
 
 
 def _why_not(remediation, decision: str) -> str:

@@ -67,7 +67,16 @@ def test_alert_objects_carry_every_field_and_encode_missing_ones_as_null():
     encoded = ALERT_OBJECT.encode({"alert_name": "GPUXidError"})
     assert set(encoded) == {
         "passive_health_check_alert_id", "instance_id", "cluster_id", "target_vm", "alert_name", "severity",
-        "annotations", "started_at", "resolved_at", "node_remediation_intent_id",
+        "annotation", "annotations", "started_at", "resolved_at", "node_remediation_intent_id",
     }
-    assert encoded["alert_name"] == "GPUXidError" and encoded["severity"] is None
+    assert encoded["alert_name"] == "GPUXidError" and encoded["severity"] is None and encoded["annotation"] is None
+    annotation = json.loads(ALERT_OBJECT.tf_type())[1]["annotation"]
+    assert annotation == [
+        "object",
+        {
+            "title": "string", "summary_line": "string", "description": "string", "xid_codes": ["list", "string"],
+            "xid_events": ["list", ["object", {"xid_code": "string", "mnemonic": "string", "count": "number"}]],
+            "slurm_drain_reason": "string",
+        },
+    ]
     assert Object({}).encode(Unknown) is Unknown and ALERT_OBJECT.decode(None) is None

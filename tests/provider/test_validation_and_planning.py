@@ -71,11 +71,15 @@ def test_provider_configuration_checks():
 def test_settings_fall_back_to_the_environment_and_defaults():
     settings = settings_from_config({}, {"TOGETHER_API_KEY": "key-7d1e", "TOGETHER_BASE_URL": "http://127.0.0.1:8787/v1/"})
     assert (settings.api_key, settings.base_url, settings.request_timeout, settings.max_retries, settings.poll_interval) == (
-        "key-7d1e", "http://127.0.0.1:8787/v1", 30.0, 6, 2.0,
+        "key-7d1e", "http://127.0.0.1:8787", 30.0, 6, 2.0,
     )
     assert "key-7d1e" not in repr(settings)
     explicit = settings_from_config({"api_key": "x", "base_url": "https://api.together.ai/v1", "poll_interval": "500ms"}, {})
-    assert (explicit.api_key, explicit.base_url, explicit.poll_interval) == ("x", "https://api.together.ai/v1", 0.5)
+    assert (explicit.api_key, explicit.base_url, explicit.poll_interval) == ("x", "https://api.together.ai", 0.5)
+    # The SDK's form of TOGETHER_BASE_URL (the bare host) works with nothing else set; the default is the SDK's.
+    sdk_form = settings_from_config({}, {"TOGETHER_API_KEY": "k", "TOGETHER_BASE_URL": "https://api.together.ai"})
+    assert sdk_form.base_url == "https://api.together.ai"
+    assert settings_from_config({}, {"TOGETHER_API_KEY": "k"}).base_url == "https://api.together.ai"
     with pytest.raises(ProviderError):
         settings_from_config({}, {"TOGETHER_BASE_URL": "http://10.0.0.1/v1"})
 

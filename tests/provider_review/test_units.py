@@ -10,7 +10,7 @@ from tf.utils import Diagnostics
 
 from provider_shim.data_sources.cluster import ClusterDataSource
 from provider_shim.data_sources.remediation import RemediationDataSource
-from provider_shim.data_sources.remediations import RemediationsDataSource, _matches
+from provider_shim.data_sources.remediations import RemediationsDataSource, _Filters
 from provider_shim.framework.validation import Validator
 from provider_shim.resources.remediation_review import RemediationReviewResource, decision_of
 from together_api.models import Remediation
@@ -33,6 +33,12 @@ def alert(name: str, severity: str) -> dict:
     }
 
 
+def _details(kind, config: dict) -> list[str]:
+    diagnostics = Diagnostics()
+    kind(None).validate_config(Validator(diagnostics, config))
+    return [d.detail for d in diagnostics.to_pb()]
+
+
 def errors(kind, config: dict) -> list[tuple[str, list]]:
     """(summary, attribute path) of each error the type's validation reports for ``config``."""
     diagnostics = Diagnostics()
@@ -50,7 +56,9 @@ def errors(kind, config: dict) -> list[tuple[str, list]]:
 def test_review_arguments_force_a_new_review_and_wait_for_does_not():
     attributes = {a.name: a for a in RemediationReviewResource.get_schema().attributes}
     forcing = {name for name, a in attributes.items() if a.requires_replace}
-    assert forcing == {"cluster_id", "instance_id", "remediation_id", "decision", "comment"}
+    assert forcing == {"cluster_id", "instance_id", "remediation_id", "decision", "mode", "comment"}
+    assert attributes["mode"].optional and not attributes["mode"].computed
+    assert attributes["remediation_mode"].computed
     assert attributes["wait_for"].default == "none"
     assert "only removes it from Terraform state" in RemediationReviewResource.get_schema().description
 
@@ -71,7 +79,9 @@ def test_schemas_load_without_the_api_client():
         "import sys\n"
         "from provider_shim.registry import resource_types, data_source_types\n"
         "for kind in resource_types() + data_source_types(): kind.get_schema()\n"
-        "print(sorted(m for m in ('pydantic', 'httpx', 'together_api') if m in sys.modules))\n"
+        "from provider_shim.provider import provider_schema, settings_from_config\n"
+        "provider_schema(); settings_from_config({}, {'TOGETHER_API_KEY': 'k'})\n"
+        "print(sorted(m for m in ('pydantic', 'httpx', 'together_api.client', 'together_api.models') if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
@@ -92,6 +102,27 @@ def test_review_validation_names_the_attribute():
     ]
 
 
+def test_review_mode_is_an_approval_override_the_api_takes():
+    good = {"cluster_id": "c", "instance_id": "i", "remediation_id": UUID, "decision": "APPROVE"}
+    assert errors(RemediationReviewResource, {**good, "mode": "REMEDIATION_MODE_REBOOT_VM"}) == []
+    assert errors(RemediationReviewResource, {**good, "mode": "REMEDIATION_MODE_HOST_POWER_CYCLE"}) == [
+        ("REMEDIATION_MODE_HOST_POWER_CYCLE cannot be an approval's mode", ["mode"])
+    ]
+    assert errors(RemediationReviewResource, {**good, "mode": "REBOOT_VM"}) == [("Unsupported value for mode", ["mode"])]
+    assert errors(RemediationReviewResource, {**good, "decision": "REJECT", "mode": "REMEDIATION_MODE_REBOOT_VM"}) == [
+        ("mode is only for an approval", ["mode"])
+    ]
+    detail = _details(RemediationReviewResource, {**good, "mode": "REMEDIATION_MODE_HOST_POWER_CYCLE"})[0]
+    assert "cannot be set as an approval override; create a host power-cycle remediation directly" in detail
+
+
+def test_review_state_of_schema_version_0_moves_the_remediations_mode():
+    old = {"remediation_id": UUID, "decision": "APPROVE", "mode": "REMEDIATION_MODE_VM_ONLY"}
+    upgraded = RemediationReviewResource(None).upgrade(None, 0, old)
+    assert (upgraded["mode"], upgraded["remediation_mode"]) == (None, "REMEDIATION_MODE_VM_ONLY")
+    assert RemediationReviewResource.get_schema().version == 1
+
+
 def test_remediations_validation_names_the_attribute_and_element():
     assert errors(RemediationsDataSource, {"cluster_id": "c", "order_by": "Create_Time  DESC"}) == []
     assert errors(RemediationsDataSource, {"cluster_id": "c", "states": ["PENDING", "DONE"]}) == [
@@ -103,6 +134,11 @@ def test_remediations_validation_names_the_attribute_and_element():
         ("Unsupported value for min_severity", ["min_severity"])
     ]
     assert errors(RemediationsDataSource, {"cluster_id": "c", "trigger": "MANUAL"}) == [("Unsupported value for trigger", ["trigger"])]
+    assert errors(RemediationsDataSource, {"cluster_id": "c", "triggers": ["REMEDIATION_TRIGGER_MANUAL", "AUTOMATED"]}) == [
+        ("Unsupported value for triggers[1]", ["triggers", 1])
+    ]
+    # The live API's additions are accepted.
+    assert errors(RemediationsDataSource, {"cluster_id": "c", "states": ["QUARANTINING", "QUARANTINED"], "modes": ["REMEDIATION_MODE_HOST_POWER_CYCLE"]}) == []
     assert errors(RemediationsDataSource, {"cluster_id": "c", "alert_names": ["GPUXidError", ""]}) == [
         ("alert_names must not hold an empty name", ["alert_names", 1])
     ]
@@ -134,7 +170,25 @@ def test_remediations_validation_names_the_attribute_and_element():
     ],
 )
 def test_linked_alert_and_mode_filters(alerts, modes, alert_names, min_severity, expected):
-    assert _matches(remediation(linked_alerts=alerts), modes, alert_names, min_severity) is expected
+    wanted = _Filters([], modes, [], None, alert_names, min_severity)
+    assert wanted.match(remediation(linked_alerts=alerts)) is expected
+
+
+@pytest.mark.parametrize(
+    "states, triggers, trigger, expected",
+    [
+        (["QUARANTINING"], [], None, True),
+        (["RUNNING", "QUARANTINED"], [], None, False),
+        ([], ["REMEDIATION_TRIGGER_MANUAL", "REMEDIATION_TRIGGER_AUTOMATED"], None, True),
+        ([], ["REMEDIATION_TRIGGER_MANUAL"], None, False),
+        # trigger and triggers together: both must match.
+        ([], ["REMEDIATION_TRIGGER_AUTOMATED"], "REMEDIATION_TRIGGER_MANUAL", False),
+        ([], ["REMEDIATION_TRIGGER_MANUAL", "REMEDIATION_TRIGGER_AUTOMATED"], "REMEDIATION_TRIGGER_AUTOMATED", True),
+    ],
+)
+def test_state_and_trigger_filters_hold_even_if_a_server_ignores_them(states, triggers, trigger, expected):
+    quarantining = remediation(state="QUARANTINING", mode="REMEDIATION_MODE_HOST_POWER_CYCLE")
+    assert _Filters(states, [], triggers, trigger, None, None).match(quarantining) is expected
 
 
 # ---- which decision a remediation carries ----------------------------------------------------

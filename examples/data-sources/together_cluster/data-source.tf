@@ -1,7 +1,7 @@
 # A GPU cluster and its worker nodes, to name nodes the way operators do ("gpu-07") and repair
 # one with an escalation ladder in one resource. The cluster's kubeconfig is never exposed.
 #   together-remediation simulator serve --seed demo        # in another shell
-#   export TOGETHER_BASE_URL=http://127.0.0.1:8787/v1 TOGETHER_API_KEY=sim-demo-key
+#   export TOGETHER_BASE_URL=http://127.0.0.1:8787 TOGETHER_API_KEY=sim-demo-key
 terraform {
   required_providers {
     together = {
@@ -28,8 +28,13 @@ resource "together_remediation" "gpu07" {
 output "nodes_with_a_remediation" {
   value = {
     for n in data.together_cluster.training.gpu_worker_nodes :
-    n.node_name => "${n.latest_remediation_mode}: ${n.latest_remediation_state}" if n.latest_remediation_id != null
+    n.node_id => "${n.latest_remediation_mode}: ${n.latest_remediation_state}" if n.latest_remediation_id != null
   }
+}
+
+# Nodes Together's health checks do not remediate on their own.
+output "nodes_without_auto_remediation" {
+  value = [for n in data.together_cluster.training.gpu_worker_nodes : n.node_id if n.auto_remediation_enabled == false]
 }
 
 output "gpu07_attempts" {

@@ -1,8 +1,9 @@
 # The remediations of a cluster that match filters: here, the automated ones waiting for
-# approval that a critical GPU alert raised (the API filters by state, mode and trigger; the
-# provider adds the filters on linked alerts). Every page of the listing is read.
+# approval that a critical GPU alert raised (the API filters by states, modes and triggers; the
+# provider adds the filters on linked alerts). States include QUARANTINING and QUARANTINED, where
+# REMEDIATION_MODE_HOST_AWARE and REMEDIATION_MODE_HOST_POWER_CYCLE cordon the host first. Every page of the listing is read.
 #   together-remediation simulator serve --seed demo        # in another shell
-#   export TOGETHER_BASE_URL=http://127.0.0.1:8787/v1 TOGETHER_API_KEY=sim-demo-key
+#   export TOGETHER_BASE_URL=http://127.0.0.1:8787 TOGETHER_API_KEY=sim-demo-key
 terraform {
   required_providers {
     together = {
@@ -19,7 +20,7 @@ data "together_remediations" "critical_gpu_faults" {
   instance_id  = "-" # every instance (the default); or one instance id
   states       = ["PENDING_APPROVAL"]
   modes        = ["REMEDIATION_MODE_VM_ONLY", "REMEDIATION_MODE_HOST_AWARE"]
-  trigger      = "REMEDIATION_TRIGGER_AUTOMATED"
+  triggers     = ["REMEDIATION_TRIGGER_AUTOMATED"]
   alert_names  = ["GPUXidError", "GPUFallenOffBus"]
   min_severity = "PHC_SEVERITY_CRITICAL"
   order_by     = "create_time"

@@ -1,6 +1,6 @@
 # Remediate GPU worker nodes of the `training` cluster (the simulator's demo world):
 #   together-remediation simulator serve --seed demo        # in another shell
-#   export TOGETHER_BASE_URL=http://127.0.0.1:8787/v1 TOGETHER_API_KEY=sim-demo-key
+#   export TOGETHER_BASE_URL=http://127.0.0.1:8787 TOGETHER_API_KEY=sim-demo-key
 #   terraform init && terraform apply
 terraform {
   required_providers {

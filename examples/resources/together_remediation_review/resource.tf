@@ -2,7 +2,7 @@
 # critical alert, and reject the others. `terraform plan` in CI lists exactly which remediations
 # will be approved and which rejected; `terraform apply` records the decisions.
 #   together-remediation simulator serve --seed demo        # in another shell
-#   export TOGETHER_BASE_URL=http://127.0.0.1:8787/v1 TOGETHER_API_KEY=sim-demo-key
+#   export TOGETHER_BASE_URL=http://127.0.0.1:8787 TOGETHER_API_KEY=sim-demo-key
 #   terraform init && terraform plan && terraform apply
 #
 # A review cannot be undone: once a remediation is reviewed it leaves PENDING_APPROVAL, drops out
@@ -46,6 +46,7 @@ resource "together_remediation_review" "approve" {
   instance_id    = each.value.instance_id
   remediation_id = each.key
   decision       = "APPROVE"
+  # mode         = "REMEDIATION_MODE_REBOOT_VM" # approve as another mode than the proposed one
   comment        = "Critical ${join(", ", distinct([for a in each.value.linked_alerts : a.alert_name]))} on ${each.value.instance_name}: approved by policy"
 }
 
