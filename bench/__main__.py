@@ -2,6 +2,10 @@
 
     python -m bench                 the full run: 5 runs per side (3 for apply), 3 to 5 minutes on 2 cores
     python -m bench --quick         a smoke run: small N, one run per side (under a minute)
+
+Every figure is this provider against the floor (a Go provider with this schema that does no
+work, built from ../shared/floor-provider when Debian's Go packages are there: bench/floor.py),
+with builtin terraform_data beside it.
     python -m bench --only refresh,launch --sizes 1,50 --runs 3 --json figures.json
 """
 
@@ -22,6 +26,17 @@ def _load() -> str:
 
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
+
+
+def _profile_missed(bench, report, profile_n: int) -> None:
+    """Where a missed launch or refresh target's time goes (``bench/profile.py``)."""
+    from bench import profile
+
+    missed = {f.name for f in report.figures if f.met is False}
+    if any(name.startswith(("provider launch", "schema-only launch")) for name in missed):
+        print(profile.launch_profile(), flush=True)
+    if any(name.startswith(("refresh-plan", "provider CPU per remediation")) for name in missed):
+        print(profile.refresh_profile(bench, profile_n), flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench import refresh
 
             refresh.run(bench, report, sizes, runs)
+        _profile_missed(bench, report, profile_n=50 if args.quick else 300)
         if "apply" in chosen:
             from bench import apply
 

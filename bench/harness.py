@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 PROVIDER = "provider"
+FLOOR = "floor"
 BUILTIN = "terraform_data"
 MODE = "REMEDIATION_MODE_REBOOT_VM"
 REQUIRED_PROVIDERS = {"together": {"source": "together-remediation/together", "version": "0.1.0"}}
@@ -177,6 +178,35 @@ class Bench:
             self._simulator = SimulatorProcess(seed=None, durations="zero", db=self._simulator_dir / "simulator.db").start()
         return self._simulator
 
+    @property
+    def floor(self):
+        """The floor provider (``bench/floor.py``), built once per session; None when it cannot be."""
+        if not hasattr(self, "_floor"):
+            from bench import floor
+
+            self._floor = floor.build(self.schema_dump(), self.root / "floor")
+        return self._floor
+
+    def schema_dump(self) -> Path:
+        """``terraform providers schema -json`` of this run's provider: the schema the floor serves."""
+        workspace = Workspace(self.root / "schema-dump", self.env())
+        workspace.write_json({"terraform": {"required_providers": REQUIRED_PROVIDERS}})
+        workspace.init()
+        dump = subprocess.run(["terraform", "providers", "schema", "-json"], cwd=workspace.directory, env=workspace.env, capture_output=True, check=True)
+        path = self.root / "schema.json"
+        path.write_bytes(dump.stdout)
+        return path
+
+    def floor_workspace(self, label: str, like: Workspace | None = None) -> Workspace:
+        """A workspace on the floor provider; with ``like``, its configuration and state copied."""
+        self._workspaces += 1
+        workspace = Workspace(self.root / f"{self._workspaces:02d}-{label}", self.floor.env(self.env()))
+        if like is not None:
+            for name in ("main.tf.json", "terraform.tfstate"):
+                if (like.directory / name).exists():
+                    shutil.copy2(like.directory / name, workspace.directory / name)
+        return workspace
+
     def launcher(self) -> Path:
         from provider_shim.install import EXECUTABLE
 
@@ -271,4 +301,39 @@ def ratio_figure(name: str, samples: dict[str, list[float]], target_ratio: float
         met=(ratio <= target_ratio) if target_ratio is not None else None,
         detail=f"provider {provider:.0f} ms, terraform_data {builtin:.0f} ms, medians of {runs}",
         extra={"provider_ms": round(provider, 1), "terraform_data_ms": round(builtin, 1), "runs": runs, **extra},
+    )
+
+
+def pairwise_ratio(samples: dict[str, list[float]], a: str, b: str) -> float:
+    """The median of a/b taken run by run (each pair ran back to back, so load hits both alike)."""
+    return statistics.median(x / y for x, y in zip(samples[a], samples[b]) if y > 0)
+
+
+def floor_figure(name: str, samples: dict[str, list[float]], target_ratio: float | None, **extra: Any) -> Figure:
+    """This provider against the floor (the target) with terraform_data beside it.
+
+    ``samples`` holds PROVIDER and BUILTIN, and FLOOR when the floor could be built; without it the
+    figure is the ratio to terraform_data and has no verdict."""
+    provider, builtin = median_ms(samples[PROVIDER]), median_ms(samples[BUILTIN])
+    to_builtin = pairwise_ratio(samples, PROVIDER, BUILTIN)
+    runs = len(samples[PROVIDER])
+    fields = {"provider_ms": round(provider, 1), "terraform_data_ms": round(builtin, 1), "ratio_to_terraform_data": round(to_builtin, 2), "runs": runs}
+    if FLOOR not in samples:
+        return Figure(
+            name=name, value=round(to_builtin, 2), unit="× terraform_data",
+            target=f"≤ {target_ratio}× floor (floor not built)" if target_ratio else "none", met=None,
+            detail=f"provider {provider:.0f} ms, terraform_data {builtin:.0f} ms, medians of {runs}", extra={**fields, **extra},
+        )
+    floor = median_ms(samples[FLOOR])
+    to_floor = pairwise_ratio(samples, PROVIDER, FLOOR)
+    fields.update(floor_ms=round(floor, 1), ratio_to_floor=round(to_floor, 2), floor_to_terraform_data=round(pairwise_ratio(samples, FLOOR, BUILTIN), 2))
+    return Figure(
+        name=name, value=round(to_floor, 2), unit="× floor",
+        target=f"≤ {target_ratio}× floor" if target_ratio is not None else "none (growth with N)",
+        met=(to_floor <= target_ratio) if target_ratio is not None else None,
+        detail=(
+            f"provider {provider:.0f} ms, floor {floor:.0f} ms, terraform_data {builtin:.0f} ms; "
+            f"provider/terraform_data {to_builtin:.2f}×, floor/terraform_data {fields['floor_to_terraform_data']:.2f}×; medians of {runs}"
+        ),
+        extra={**fields, **extra},
     )
