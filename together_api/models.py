@@ -254,7 +254,8 @@ class GPUClusterInfo(_ApiModel):
     gpu_type: str | None = None
     num_gpus: int | None = None
     gpu_worker_nodes: list[GPUWorkerNode] = Field(default_factory=list)
-    deleted_gpu_worker_nodes: list[GPUWorkerNode] = Field(default_factory=list)
+    # Optional in the SDK: null (or absent) reads as no deleted nodes.
+    deleted_gpu_worker_nodes: Annotated[list[GPUWorkerNode], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
 
 
 class GPUClusters(_ApiModel):
