@@ -43,6 +43,9 @@ def test_remediations_filters_by_state_mode_trigger_instance_and_linked_alerts(s
             listing("one_instance", instance_id="inst-training-04"),
             listing("manual", trigger="REMEDIATION_TRIGGER_MANUAL"),
             listing("waiting", states=["PENDING_APPROVAL"]),
+            listing("both_triggers", triggers=["REMEDIATION_TRIGGER_MANUAL", "REMEDIATION_TRIGGER_AUTOMATED"]),
+            listing("automated", triggers=["REMEDIATION_TRIGGER_AUTOMATED"]),
+            listing("waiting_or_started", states=["PENDING_APPROVAL", "QUARANTINING", "QUARANTINED", "RUNNING"]),
         )
     )
     ws.init()
@@ -62,6 +65,9 @@ def test_remediations_filters_by_state_mode_trigger_instance_and_linked_alerts(s
     assert ids("one_instance") == [xid]
     assert ids("manual") == [manual]
     assert ids("waiting") == [DEMO_PENDING, xid, nvlink, thermal]
+    assert ids("both_triggers") == everything
+    assert ids("automated") == [DEMO_PENDING, xid, nvlink, thermal]
+    assert ids("waiting_or_started") == [DEMO_PENDING, xid, nvlink, thermal]
 
     everyone = found["data.together_remediations.all"]["values"]
     assert everyone["instance_id"] == "-" and everyone["id"] == f"{CLUSTER}/-"
@@ -108,8 +114,11 @@ output "gpu03_instance" {{
     cluster = found["data.together_cluster.training"]["values"]
     assert (cluster["id"], cluster["name"]) == (CLUSTER, "training") and cluster["status"]
     assert "kube_config" not in cluster and "kube_config" not in ws.state_file()
-    nodes = {n["node_name"]: n for n in cluster["gpu_worker_nodes"]}
+    nodes = {n["node_id"]: n for n in cluster["gpu_worker_nodes"]}
     assert sorted(nodes) == [f"gpu-{n:02d}" for n in range(1, 17)]
+    assert all(n["node_name"] == name for name, n in nodes.items()), "node_name keeps the same name"
+    assert nodes["gpu-03"]["host_name"] and nodes["gpu-03"]["status"]
+    assert isinstance(nodes["gpu-03"]["auto_remediation_enabled"], bool) and nodes["gpu-03"]["marked_for_deletion"] is False
     assert nodes["gpu-03"]["latest_remediation_id"] == DEMO_PENDING
     assert nodes["gpu-03"]["latest_remediation_state"] == "PENDING_APPROVAL"
     assert nodes["gpu-04"]["latest_remediation_id"] is None

@@ -22,13 +22,13 @@ data "together_remediation" "gpu03" {
 
 output "gpu03" {
   value = {
-    state       = data.together_remediation.gpu03.state
-    mode        = data.together_remediation.gpu03.mode
-    requested   = data.together_remediation.gpu03.requested_by
-    alerts      = [for a in data.together_remediation.gpu03.linked_alerts : "${a.alert_name} (${a.severity})"]
+    state     = data.together_remediation.gpu03.state
+    mode      = data.together_remediation.gpu03.mode
+    requested = data.together_remediation.gpu03.requested_by
+    alerts    = [for a in data.together_remediation.gpu03.linked_alerts : "${a.alert_name} (${a.severity})"]
     # The typed annotation the API parsed from each alert (null when it parsed none).
-    titles    = [for a in data.together_remediation.gpu03.linked_alerts : a.annotation.title if a.annotation != null]
-    xid_codes = flatten([for a in data.together_remediation.gpu03.linked_alerts : a.annotation.xid_codes if a.annotation != null])
+    titles      = [for a in data.together_remediation.gpu03.linked_alerts : a.annotation.title if a.annotation != null]
+    xid_codes   = flatten([for a in data.together_remediation.gpu03.linked_alerts : a.annotation.xid_codes if a.annotation != null])
     reviewed_by = data.together_remediation.gpu03.reviewed_by
   }
 }

@@ -46,8 +46,10 @@ resource "together_remediation_review" "approve" {
   instance_id    = each.value.instance_id
   remediation_id = each.key
   decision       = "APPROVE"
-  # mode         = "REMEDIATION_MODE_REBOOT_VM" # approve as another mode than the proposed one
   comment        = "Critical ${join(", ", distinct([for a in each.value.linked_alerts : a.alert_name]))} on ${each.value.instance_name}: approved by policy"
+
+  # Approve as another mode than the proposed one (never REMEDIATION_MODE_HOST_POWER_CYCLE):
+  # mode = "REMEDIATION_MODE_REBOOT_VM"
 }
 
 resource "together_remediation_review" "reject" {
