@@ -61,7 +61,7 @@ def test_policy_plans_one_review_per_pending_remediation_and_apply_records_them(
     }
     planned = {c["address"]: c["change"]["after"] for c in plan["resource_changes"]}
     # The plan already shows what the review cannot change: the remediation's mode and trigger.
-    assert planned[f'together_remediation_review.approve["{DEMO_PENDING}"]']["mode"] == "REMEDIATION_MODE_VM_ONLY"
+    assert planned[f'together_remediation_review.approve["{DEMO_PENDING}"]']["remediation_mode"] == "REMEDIATION_MODE_VM_ONLY"
     assert planned[f'together_remediation_review.reject["{warning["id"]}"]']["trigger"] == "REMEDIATION_TRIGGER_AUTOMATED"
     assert planned[f'together_remediation_review.approve["{critical["id"]}"]']["comment"] == (
         "Critical GPUXidError on gpu-09: approved by policy"
