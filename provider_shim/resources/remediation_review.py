@@ -184,10 +184,12 @@ class RemediationReviewResource(ResourceType):
 
         planned["trigger"] = enum_value(current.trigger)
         override = planned.get("mode")
-        if planned["decision"] == "APPROVE" and is_known(override):
+        waiting = _state(current) == "PENDING_APPROVAL"
+        if waiting and planned["decision"] == "APPROVE" and is_known(override):
             # What the remediation runs once approved: the API sets its mode to the override.
             planned["remediation_mode"] = override
-        elif override is None or planned["decision"] != "APPROVE":
+        elif override is None or not waiting or planned["decision"] != "APPROVE":
+            # Unchanged by the review (or adopted as it is, reviewed already).
             planned["remediation_mode"] = enum_value(current.mode)
 
     # ---- apply ----------------------------------------------------------------------------
