@@ -33,6 +33,9 @@ def _errors(config) -> list[tuple[str, list]]:
 def test_a_valid_configuration_has_no_errors():
     assert _errors(_config()) == []
     assert _errors(_config(mode=None, escalation=[REBOOT, "REMEDIATION_MODE_VM_ONLY"], timeouts={"create": "1h", "delete": None})) == []
+    # The live API's fifth mode, alone and in a ladder.
+    assert _errors(_config(mode="REMEDIATION_MODE_HOST_POWER_CYCLE")) == []
+    assert _errors(_config(mode=None, escalation=[REBOOT, "REMEDIATION_MODE_HOST_POWER_CYCLE"])) == []
 
 
 @pytest.mark.parametrize(
@@ -135,7 +138,13 @@ def test_without_rerun_on_failure_a_failed_one_is_history():
 
 @pytest.mark.parametrize(
     "live, wait_for, waits",
-    [("RUNNING", "terminal", True), ("PENDING", "running", True), ("RUNNING", "running", False), ("PENDING", "none", False), ("PENDING_APPROVAL", None, True)],
+    [
+        ("RUNNING", "terminal", True), ("PENDING", "running", True), ("RUNNING", "running", False), ("PENDING", "none", False),
+        ("PENDING_APPROVAL", None, True),
+        # The host-cordoning modes' states: active (not ended), but started.
+        ("QUARANTINING", "terminal", True), ("QUARANTINED", None, True),
+        ("QUARANTINING", "running", False), ("QUARANTINED", "running", False),
+    ],
 )
 def test_an_unfinished_remediation_plans_an_update_that_waits(live, wait_for, waits):
     prior = _prior(state=live, wait_for=wait_for or "terminal")
