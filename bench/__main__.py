@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench import refresh
 
             refresh.run(bench, report, sizes, runs)
-        _profile_missed(bench, report, profile_n=50 if args.quick else 300)
+        _profile_missed(bench, report, profile_n=10 if args.quick else 300)
         if "apply" in chosen:
             from bench import apply
 

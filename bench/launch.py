@@ -99,8 +99,11 @@ def run(bench: Bench, report: Report, runs: int) -> dict[str, float]:
         sides["floor schema"] = lambda: launch_once([str(bench.floor.binary)], floor_env, schema=True)
     samples = _alternate(runs, sides)
 
+    def floor_ms(side: str, key: str) -> dict[str, float]:
+        return {"floor_ms": round(_ms([getattr(t, key) for t in samples[side]]), 1)} if side in samples else {}
+
     def beside(side: str, key: str) -> str:
-        return f"; floor {_ms([getattr(t, key) for t in samples[side]]):.1f} ms" if side in samples else ""
+        return f"; floor {floor_ms(side, key)['floor_ms']:.1f} ms" if side in samples else ""
 
     handshakes = [t.handshake for t in samples["provider"]]
     handshake_ms = _ms(handshakes)
@@ -108,18 +111,19 @@ def run(bench: Bench, report: Report, runs: int) -> dict[str, float]:
         name="provider launch to handshake (median)", value=round(handshake_ms, 1), unit=" ms",
         target=f"≤ {TARGET_HANDSHAKE_MS} ms", met=handshake_ms <= TARGET_HANDSHAKE_MS,
         detail=f"median of {runs}, min {min(handshakes) * 1000:.0f} ms, max {max(handshakes) * 1000:.0f} ms" + beside("floor", "handshake"),
-        extra={"runs": runs},
+        extra={"runs": runs, **floor_ms("floor", "handshake")},
     ))
     schema_ms = _ms([t.to_exit for t in samples["provider schema"]])
     report.add(Figure(
         name="schema-only launch, exec to exit (median)", value=round(schema_ms, 1), unit=" ms",
         target=f"≤ {TARGET_SCHEMA_LAUNCH_MS} ms", met=schema_ms <= TARGET_SCHEMA_LAUNCH_MS,
         detail=f"median of {runs}: handshake, GetProviderSchema, Shutdown, exit" + beside("floor schema", "to_exit"),
-        extra={"runs": runs},
+        extra={"runs": runs, "handshake_ms": round(handshake_ms, 1), **floor_ms("floor schema", "to_exit")},
     ))
     exit_ms = _ms([t.shutdown_to_exit for t in samples["provider"]])
     report.add(Figure(
         name="Shutdown answered to process exit (median)", value=round(exit_ms, 1), unit=" ms",
-        target="prompt (no teardown)", met=None, detail=f"median of {runs}" + beside("floor", "shutdown_to_exit"), extra={"runs": runs},
+        target="prompt (no teardown)", met=None, detail=f"median of {runs}" + beside("floor", "shutdown_to_exit"),
+        extra={"runs": runs, **floor_ms("floor", "shutdown_to_exit")},
     ))
     return {"handshake_ms": handshake_ms, "schema_launch_ms": schema_ms}
