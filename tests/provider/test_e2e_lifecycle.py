@@ -191,7 +191,8 @@ def test_destroy_waits_for_a_running_remediation_within_the_delete_timeout(simul
     ws.apply()
     result = ws.destroy(check=False)
     assert result.returncode != 0
-    assert "is still RUNNING" in result.stderr and "the delete timeout (1s) passed" in result.stderr
+    message = " ".join(result.stderr.split())
+    assert "is still RUNNING: the repair is running" in message and "destroy waited 1s (timeouts.delete)" in message
     assert ws.resource("together_remediation.b")["state"] == "RUNNING", "a running remediation stays in state"
 
 
