@@ -11,6 +11,11 @@ Layout under the install directory ``DIR``::
 The launcher's bytes depend on nothing (not the checkout path, not the Python code), so the
 package hash in ``.terraform.lock.hcl`` never changes; whatever is machine-specific lives in
 ``DIR/runtime``, outside the hashed package directory, where the launcher finds it.
+
+Installing again is a no-op for Terraform: a file whose bytes are already right is not
+rewritten, the package directory is left holding the launcher alone (Terraform hashes every file
+in it), and files are written through a temporary outside it, so not even an interrupted install
+can change the hash an existing lock file records.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,26 +126,50 @@ def install(directory: Path | None = None, python: str | None = None) -> Install
     for os_arch in platforms:
         package = mirror / PROVIDER_ADDRESS / PROVIDER_VERSION / os_arch
         package.mkdir(parents=True, exist_ok=True)
-        _write_if_changed(package / EXECUTABLE, LAUNCHER, mode=0o755)
+        _remove_all_but(package, EXECUTABLE)
+        _write_if_changed(package / EXECUTABLE, LAUNCHER, mode=0o755, staging=root)
 
     runtime = root / "runtime"
     runtime.mkdir(parents=True, exist_ok=True)
-    _write_if_changed(runtime / "python", (python or sys.executable) + "\n", mode=0o644)
+    _write_if_changed(runtime / "python", (python or sys.executable) + "\n", mode=0o644, staging=root)
     if not (runtime / "provider-key.pem").exists() or not (runtime / "provider-cert.pem").exists():
         write_certificate(runtime)
 
     cli_config = root / "terraformrc"
-    _write_if_changed(cli_config, cli_config_text(mirror), mode=0o644)
+    _write_if_changed(cli_config, cli_config_text(mirror), mode=0o644, staging=root)
     return Installation(directory=root, cli_config=cli_config, mirror=mirror, platforms=platforms)
 
 
-def _write_if_changed(path: Path, text: str, *, mode: int) -> None:
-    if not path.exists() or path.read_text() != text:
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(text)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    os.chmod(path, mode)
+def _remove_all_but(package: Path, keep: str) -> None:
+    # Terraform's h1: hash covers every file of the package directory, so anything else there (a
+    # launcher of an older layout, a stray temporary) would break the lock files already written.
+    for entry in package.iterdir():
+        if entry.name == keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _write_if_changed(path: Path, text: str, *, mode: int, staging: Path) -> None:
+    """Write ``text`` to ``path`` atomically, unless it already holds exactly that.
+
+    The temporary is made in ``staging`` (on the same filesystem, outside the package directory).
+    """
+    data = text.encode()
+    if not path.is_file() or path.read_bytes() != data:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=staging)
+        try:
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(data)
+            os.chmod(temporary, mode)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    if (path.stat().st_mode & 0o7777) != mode:
+        os.chmod(path, mode)
 
 
 def _hcl_string(value: str) -> str:

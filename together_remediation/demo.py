@@ -3,10 +3,14 @@
 It starts the seeded simulator, installs the provider, synthesizes the quickstart CDKTF app,
 plans and applies it with the real ``terraform``, prints what happened to each node, then
 raises a new health-check alert and prints the review of the plan that would answer it.
+
+Everything it runs ships inside the package (the CDK apps are ``together_remediation.demo_apps``),
+so it works from an installed wheel in any directory, with no checkout.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -16,9 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-QUICKSTART = REPO_ROOT / "examples" / "quickstart"
-APPROVAL_POLICY = REPO_ROOT / "examples" / "approval-policy"
+DEMO_APPS = "together_remediation.demo_apps"
+QUICKSTART = "quickstart"
+APPROVAL_POLICY = "approval_policy"
+# together_cdk runs on either; the extra of the same name installs one (CDK Terrain first: the
+# maintained fork). Kept in step with together_cdk._cdk.SUPPORTED, which imports a CDK on import.
+CDK_EXTRAS = ("cdktn", "cdktf")
 MIN_TERRAFORM = (1, 5)
 # A few seconds per lifecycle step, so the demo shows PENDING → RUNNING → SUCCEEDED.
 DEMO_DURATIONS = {"*": (1.0, 2.0)}
@@ -35,6 +42,7 @@ def step(text: str) -> None:
 def run_demo(workdir: str | None = None, keep: bool = False) -> int:
     try:
         terraform = check_terraform()
+        check_cdk()
     except DemoError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -66,6 +74,17 @@ def check_terraform() -> str:
     return terraform
 
 
+def check_cdk() -> None:
+    """The apps need a CDK (an extra of the package) and Node.js (which runs it): say which is missing."""
+    if not any(importlib.util.find_spec(name) is not None for name in CDK_EXTRAS):
+        raise DemoError(
+            f"together-remediation demo needs a CDK: pip install 'together-remediation[{CDK_EXTRAS[0]}]' "
+            f"(or [{CDK_EXTRAS[1]}])"
+        )
+    if shutil.which("node") is None:
+        raise DemoError("together-remediation demo needs Node.js 20 or newer on PATH: the CDK runs on it")
+
+
 def _run(root: Path, terraform: str) -> None:
     from provider_shim.install import install
     from together_api.client import TogetherClient
@@ -88,7 +107,7 @@ def _run(root: Path, terraform: str) -> None:
         print(f"    {installation.export_line()}")
         env = installation.terraform_env(sim.base_url, sim.api_key)
 
-        step("Synthesizing examples/quickstart with together_cdk (CDK for Terraform)")
+        step("Synthesizing the quickstart app (examples/quickstart) with together_cdk (CDK for Terraform)")
         stack = synthesize(QUICKSTART, root / "quickstart.out", env)
         print(f"    stack: {stack}")
 
@@ -122,22 +141,23 @@ def _run(root: Path, terraform: str) -> None:
         "    Try next:\n"
         "    - together-remediation simulator serve --seed demo        (keep the API running)\n"
         "    - together-remediation provider install                  (then export the printed line)\n"
-        "    - cd examples/quickstart && cdktf deploy                   (or python main.py + terraform)\n"
-        "    - together-remediation plan review tfplan --policy examples/ci/remediation-policy.toml\n"
+        f"    - python -m {DEMO_APPS}.{QUICKSTART}   (synthesizes cdktf.out/ here; then terraform)\n"
+        "    - together-remediation plan review tfplan --policy remediation-policy.toml   (examples/ci has one)\n"
         "    - read README.md and docs/ for concepts, approvals and escalation ladders"
     )
 
 
-def synthesize(app_dir: Path, outdir: Path, env: dict[str, str]) -> Path:
-    """Run a CDKTF app with this Python and return the directory of its single stack.
+def synthesize(app: str, outdir: Path, env: dict[str, str]) -> Path:
+    """Run the packaged CDK app ``app`` (a module of ``demo_apps``) with this Python and return the
+    directory of its single stack.
 
     The app runs from ``outdir``'s parent: CDKTF's default local backend keeps the state file in
-    the app's working directory, and the demo must not leave state in the checkout.
+    the app's working directory, which is the demo's, never the user's directory.
     """
     if outdir.exists():
         shutil.rmtree(outdir)
     result = subprocess.run(
-        [sys.executable, str(app_dir / "main.py")],
+        [sys.executable, "-m", f"{DEMO_APPS}.{app}"],
         cwd=outdir.parent,
         env={**env, "CDKTF_OUTDIR": str(outdir)},
         capture_output=True,
@@ -145,10 +165,10 @@ def synthesize(app_dir: Path, outdir: Path, env: dict[str, str]) -> Path:
         check=False,
     )
     if result.returncode != 0:
-        raise DemoError(f"synthesizing {app_dir.name} failed:\n{result.stderr.strip()}")
+        raise DemoError(f"synthesizing {app} failed:\n{result.stderr.strip()}")
     stacks = sorted((outdir / "stacks").iterdir())
     if len(stacks) != 1:
-        raise DemoError(f"{app_dir.name} should synthesize one stack, found {[s.name for s in stacks]}")
+        raise DemoError(f"{app} should synthesize one stack, found {[s.name for s in stacks]}")
     return stacks[0]
 
 
