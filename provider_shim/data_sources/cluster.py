@@ -64,6 +64,7 @@ class ClusterDataSource(DataSourceType):
 
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id")
+        check.path_ids("cluster_id")
 
     def read(self, call: Call, config: State) -> State:
         from together_api.errors import NotFoundError

@@ -29,6 +29,7 @@ class RemediationDataSource(DataSourceType):
 
     def validate_config(self, check: Validator) -> None:
         check.non_empty(*ARGUMENTS)
+        check.path_ids("cluster_id", "instance_id")
         check.uuid(["remediation_id"])
 
     def read(self, call: Call, config: State) -> State:

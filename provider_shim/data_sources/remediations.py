@@ -91,6 +91,7 @@ class RemediationsDataSource(DataSourceType):
 
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id", "instance_id", "trigger", "order_by")
+        check.path_ids("cluster_id", "instance_id")
         _each_one_of(check, "states", vocabulary.STATE_NAMES)
         _each_one_of(check, "modes", vocabulary.MODE_NAMES)
         _each_one_of(check, "triggers", vocabulary.TRIGGER_NAMES)

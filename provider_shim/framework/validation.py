@@ -54,6 +54,17 @@ class Validator:
             if isinstance(value, str) and not value.strip():
                 self.error([name], f"{name} must not be empty", f"Set {name} to a non-empty string.")
 
+    def path_ids(self, *names: str) -> None:
+        """Ids that become a segment of a request's path: ``together_api.ids.id_problem``'s rule."""
+        from together_api.ids import id_problem  # imports nothing
+
+        for name in names:
+            value = self.config.get(name)
+            if isinstance(value, str) and value.strip():
+                problem = id_problem(value)
+                if problem:
+                    self.error([name], f"Invalid {name}", f"{value!r} {problem}; an id is one path segment of the API's URL.")
+
     def max_length(self, limit: int, *names: str) -> None:
         """Strings of at most ``limit`` characters: a pasted file or a runaway expression fails here,
         naming the attribute, instead of as an unreadable URL or request error at apply."""

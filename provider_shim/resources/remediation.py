@@ -38,6 +38,7 @@ from provider_shim.framework.schema import (
 from provider_shim.framework.validation import Validator, is_known
 from provider_shim.framework.progress import remediation_state as _state
 from together_api import vocabulary
+from together_api.ids import canonical_remediation_id
 from together_api.vocabulary import satisfied
 
 log = logging.getLogger("provider_shim.remediation")
@@ -148,6 +149,7 @@ class RemediationResource(ResourceType):
 
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id", "instance_id")
+        check.path_ids("cluster_id", "instance_id")
         check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
         check.max_length(MAX_REASON_LENGTH, "reason")
         check.exactly_one_of(["mode", "escalation"])
@@ -177,7 +179,8 @@ class RemediationResource(ResourceType):
 
         if call.prior is None:
             chosen = planned.get("remediation_id")
-            planned["id"] = chosen if is_known(chosen) else Unknown
+            # The API answers with the lower-case hyphenated form of a UUID, whatever its spelling here.
+            planned["id"] = canonical_remediation_id(chosen) if is_known(chosen) else Unknown
             return
 
         prior = call.prior

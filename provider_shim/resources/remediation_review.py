@@ -33,6 +33,7 @@ from provider_shim.framework.schema import (
 from provider_shim.framework.validation import Validator, is_known
 from provider_shim.framework.progress import remediation_state as _state
 from together_api import vocabulary
+from together_api.ids import canonical_remediation_id
 from together_api.vocabulary import described, satisfied
 
 log = logging.getLogger("provider_shim.remediation_review")
@@ -143,6 +144,7 @@ class RemediationReviewResource(ResourceType):
 
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id", "instance_id")
+        check.path_ids("cluster_id", "instance_id")
         check.uuid(["remediation_id"])
         check.one_of(["decision"], vocabulary.DECISIONS)
         check.one_of(["wait_for"], vocabulary.WAIT_FOR_VALUES)
@@ -157,7 +159,8 @@ class RemediationReviewResource(ResourceType):
             planned["wait_for"] = DEFAULT_WAIT_FOR
         if call.prior is None:
             chosen = planned.get("remediation_id")
-            planned["id"] = chosen if is_known(chosen) else Unknown
+            # The API answers with the lower-case hyphenated form of a UUID, whatever its spelling here.
+            planned["id"] = canonical_remediation_id(chosen) if is_known(chosen) else Unknown
             if all(is_known(planned.get(name)) for name in ("cluster_id", "instance_id", "remediation_id", "decision")):
                 self._plan_against_live(call)
             return

@@ -102,6 +102,14 @@ def test_review_validation_names_the_attribute():
     ]
 
 
+def test_ids_that_would_change_the_request_path_are_refused_naming_the_attribute():
+    good = {"cluster_id": "c", "instance_id": "i", "remediation_id": UUID, "decision": "APPROVE"}
+    assert errors(RemediationReviewResource, {**good, "instance_id": "../admin"}) == [("Invalid instance_id", ["instance_id"])]
+    assert errors(RemediationsDataSource, {"cluster_id": "c?x=1"}) == [("Invalid cluster_id", ["cluster_id"])]
+    assert errors(RemediationsDataSource, {"cluster_id": "c", "instance_id": "-"}) == []
+    assert errors(ClusterDataSource, {"cluster_id": "a/b"}) == [("Invalid cluster_id", ["cluster_id"])]
+
+
 def test_review_mode_is_an_approval_override_the_api_takes():
     good = {"cluster_id": "c", "instance_id": "i", "remediation_id": UUID, "decision": "APPROVE"}
     assert errors(RemediationReviewResource, {**good, "mode": "REMEDIATION_MODE_REBOOT_VM"}) == []
