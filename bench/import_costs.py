@@ -1,8 +1,8 @@
 """Where a launch's fixed cost goes: CPU time of each import step on the provider's launch path.
 
 Each step is measured in a fresh interpreter (median of ``--runs``), in the order a launch takes
-them: up to the handshake (interpreter, grpc, the generated protocol code), then on the first
-calls (the servicer, the resources), then on ConfigureProvider (httpx, pydantic, the API models,
+them: up to the handshake (interpreter, grpc), then on the first calls past the schema (the
+generated protocol code, the servicer, the resources), then on ConfigureProvider (httpx, pydantic, the API models,
 the session and its pooled HTTP client).
 
     python -m bench.import_costs [--runs 7]
@@ -18,7 +18,7 @@ import sys
 STEPS = (
     ("interpreter start (site, .pth files)", None),
     ("grpc", "import grpc"),
-    ("generated protocol code (tf.gen)", "from tf.gen import tfplugin_pb2_grpc, grpc_controller_pb2_grpc, grpc_stdio_pb2_grpc"),
+    ("generated protocol code (first call past the schema)", "from tf.gen import tfplugin_pb2"),
     ("servicer and provider", "import provider_shim.servicer, provider_shim.provider"),
     ("resource and data source types", "import provider_shim.registry as r; list(r.resource_types()); list(r.data_source_types())"),
     ("httpx (without its CLI)", "import httpx"),
@@ -27,7 +27,7 @@ STEPS = (
     ("API client, session (tenacity, ...)", "import provider_shim.session"),
     ("pooled HTTP client (TLS context)", "import httpx; httpx.Client()"),
 )
-UP_TO_HANDSHAKE = 3  # the first three steps come before the handshake line
+UP_TO_HANDSHAKE = 2  # the interpreter and grpc come before the handshake line; a schema-only launch stops there
 
 PROGRAM = """
 import sys, time
