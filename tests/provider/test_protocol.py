@@ -168,3 +168,28 @@ def test_a_schema_only_launch_answers_from_the_bytes_an_earlier_launch_stored(tm
     assert schema_cache.load(str(tmp_path), "another") is None
     schema_cache.store(str(tmp_path), "another", b"x")
     assert [p.name for p in tmp_path.glob("schema-*")] == ["schema-another.pb"]
+
+
+def test_upgrade_resource_state_passes_current_json_through_and_upgrades_older_versions():
+    import json
+
+    from tf.gen import tfplugin_pb2 as pb
+
+    from provider_shim.provider import TogetherProvider
+    from provider_shim.servicer import ProviderServicer
+
+    servicer = ProviderServicer(TogetherProvider())
+    codec = servicer.resource_codecs["together_remediation_review"]
+    assert codec.version >= 1
+    current = json.dumps({"id": "r-1", "mode": None, "remediation_mode": "REMEDIATION_MODE_VM_ONLY"}).encode()
+    answer = servicer.UpgradeResourceState(
+        pb.UpgradeResourceState.Request(type_name="together_remediation_review", version=codec.version, raw_state=pb.RawState(json=current)), None
+    )
+    assert answer.upgraded_state.json == current and not answer.diagnostics, "at the current version: Terraform's own bytes"
+
+    older = json.dumps({"id": "r-1", "mode": "REMEDIATION_MODE_VM_ONLY"}).encode()
+    answer = servicer.UpgradeResourceState(
+        pb.UpgradeResourceState.Request(type_name="together_remediation_review", version=0, raw_state=pb.RawState(json=older)), None
+    )
+    assert not answer.diagnostics
+    assert json.loads(answer.upgraded_state.json) == {"id": "r-1", "mode": None, "remediation_mode": "REMEDIATION_MODE_VM_ONLY"}
