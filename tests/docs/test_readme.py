@@ -31,6 +31,9 @@ SIMULATOR_COMMAND = ".venv/bin/together-remediation simulator serve --seed demo"
 NOT_RUN_HERE = {
     "make test": "the whole test suite, which includes this test",
     "make demo": "the demo (`together-remediation demo`) is run by its own end-to-end test",
+    # A user's install: tests/packaging builds the wheel and runs these from a fresh virtualenv.
+    "pipx install 'together-remediation[cdktn]'\ntogether-remediation provider install": "a user's install (tests/packaging)",
+    "pip install 'together-remediation[cdktn]'\neval \"$(together-remediation provider install --quiet)\"": "a CI job's install (tests/packaging)",
 }
 READY_LINE = re.compile(r"together-simulator listening on http://127\.0\.0\.1:(\d+)/v1")
 
