@@ -11,7 +11,6 @@ import threading
 from contextlib import contextmanager
 from collections.abc import Iterator
 
-from together_api.base_url import API_PREFIX
 from together_api.client import RetryPolicy, TogetherClient
 
 from provider_shim.framework.identity import ForgottenAttempts
@@ -28,8 +27,7 @@ class Session:
         self.stopping = stopping
         self.client = TogetherClient(
             api_key=settings.api_key,
-            # The settings hold the API's root (the SDK's form); the API itself lives under /v1.
-            base_url=settings.base_url + API_PREFIX,
+            base_url=settings.base_url,  # the API's root; the client puts /v1 in its paths
             timeout=settings.request_timeout,
             retry=RetryPolicy(max_attempts=settings.max_retries + 1),
             max_connections=HTTP_CONNECTIONS,

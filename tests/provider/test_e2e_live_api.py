@@ -50,7 +50,7 @@ resource "together_remediation" "power_cycle" {{
 }}
 
 output "cordoning" {{
-  value = [for r in data.together_remediations.quarantining.remediations : r.linked_alerts[0].annotation]
+  value = flatten([for r in data.together_remediations.quarantining.remediations : [for a in r.linked_alerts : a.annotation]])
 }}
 """
 
@@ -100,6 +100,8 @@ def test_a_provider_pointed_at_the_live_shapes_reads_clusters_plans_host_power_c
             (f"/v1/compute/clusters/{LIVE_CLUSTER}/instances/{instance_id(1)}/remediations", POWER_CYCLE)
         ]
         assert changes_by_address(ws.plan_json()) == {}, "QUARANTINING satisfies wait_for = running"
+        ws.apply()  # the listing now finds the power cycle too: it cordons the host first
+        assert set(ws.resource("data.together_remediations.quarantining")["ids"]) == {cordoning["id"], created["id"]}
 
 
 # ---- the simulator: HOST_POWER_CYCLE and its quarantine states ---------------------------------
