@@ -1,6 +1,9 @@
 """HTTP client for Together's remediation API and the GPU-cluster lookups it needs.
 
 One ``TogetherClient`` holds one pooled ``httpx.Client`` and is safe to share between threads.
+Requests take the form of Together's SDK 3.1.1: paths under ``/v1`` on the API root (the base
+URL is accepted with or without ``/v1``), list filters as one comma-joined parameter each with
+snake_case names.
 
 Retries: connection errors, 429 (honouring ``Retry-After``), 502, 503 and 504 are retried with
 bounded exponential backoff and jitter. Reads, approve, reject and cancel are retried; a create
@@ -8,7 +11,9 @@ is retried only when it carries a ``remediation_id`` (the server then answers a 
 remediation it already made), never otherwise, so a create without one is never sent twice.
 
 The API key lives only in the ``Authorization`` header of the pooled client: it is never part
-of a ``repr``, an exception or a log line.
+of a ``repr``, an exception or a log line (every message the client builds, the API's own
+included, is redacted of it). Ids are checked before a request is built (``together_api.ids``):
+none can name another route. An answer the models cannot read is one ``ResponseFormatError``.
 """
 
 from __future__ import annotations
@@ -19,15 +24,32 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
 
 import httpx
+import pydantic
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
 from tenacity.wait import wait_exponential_jitter
 
 from together_api import __version__
-from together_api.errors import RateLimitedError, TogetherAPIError, UnavailableError, error_class
+from together_api.base_url import API_PREFIX, DEFAULT_BASE_URL, normalize_base_url
+from together_api.errors import (
+    InvalidApiKeyError,
+    InvalidBaseURLError,
+    InvalidIdError,
+    RateLimitedError,
+    ResponseFormatError,
+    TogetherAPIError,
+    UnavailableError,
+    error_class,
+    field_problems,
+    redact,
+    redact_value,
+)
+from together_api.ids import canonical_remediation_id, id_problem
 from together_api.models import (
+    ApproveBody,
     CommentBody,
     GPUClusterInfo,
     GPUClusters,
@@ -41,12 +63,21 @@ from together_api.models import (
     enum_value,
 )
 
-DEFAULT_BASE_URL = "https://api.together.xyz/v1"
+__all__ = ["DEFAULT_BASE_URL", "RetryPolicy", "TogetherClient"]
+
 USER_AGENT = f"together-remediation/{__version__} (+https://github.com/together-remediation)"
 RETRYABLE_HTTP_STATUS = frozenset({429, 502, 503, 504})
 MAX_RETRY_AFTER_SECONDS = 60.0
 
+# Said of a create whose answer was lost or unreadable: the provider looks for its remediation
+# before it creates one, so a re-run adopts what this call may have made.
+CREATE_MAY_HAVE_HAPPENED = "The create may have happened on the server: the next apply finds the remediation."
+CREATE_SENT_ONCE = (
+    "The create was not sent twice: without a remediation_id a second attempt could make a second remediation."
+)
+
 log = logging.getLogger("together_api")
+Model = TypeVar("Model", bound=pydantic.BaseModel)
 
 
 @dataclass(frozen=True)
@@ -74,8 +105,11 @@ class _Retryable(Exception):
 class TogetherClient:
     """Client of the remediation endpoints and the cluster lookups.
 
-    ``api_key`` falls back to ``TOGETHER_API_KEY``, ``base_url`` to ``TOGETHER_BASE_URL`` and
-    then to the public API. ``timeout`` is per request, in seconds.
+    ``api_key`` falls back to ``TOGETHER_API_KEY`` (surrounding whitespace, such as the newline
+    of a key read from a file, is trimmed). ``base_url`` falls back to ``TOGETHER_BASE_URL`` and
+    then to ``DEFAULT_BASE_URL``; either may name the API root or end in ``/v1``. ``timeout`` is
+    per request, in seconds. A key that cannot be a header value raises ``InvalidApiKeyError``,
+    a base URL with credentials or of another scheme ``InvalidBaseURLError``.
     """
 
     def __init__(
@@ -88,8 +122,9 @@ class TogetherClient:
         max_connections: int = 64,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("TOGETHER_API_KEY")
-        self.base_url = (base_url or os.environ.get("TOGETHER_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        key = _checked_api_key(api_key if api_key is not None else os.environ.get("TOGETHER_API_KEY"))
+        self.base_url = _checked_base_url(base_url or os.environ.get("TOGETHER_BASE_URL") or DEFAULT_BASE_URL)
+        self._secrets = (key,) if key else ()
         self.retry = retry or RetryPolicy()
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if key:
@@ -126,21 +161,17 @@ class TogetherClient:
         remediation_id: str | None = None,
     ) -> Remediation:
         """Create a remediation; with ``remediation_id`` the call is idempotent and retried."""
+        path = self._path(_REMEDIATIONS, "POST", cluster_id=cluster_id, instance_id=instance_id)
+        params = None
+        if remediation_id is not None:
+            self._check_id("POST", _REMEDIATIONS, "remediation_id", remediation_id)
+            params = {"remediation_id": canonical_remediation_id(remediation_id)}
         body = RemediationCreate(mode=mode, reason=reason).to_api()
-        params = {"remediation_id": remediation_id} if remediation_id else None
-        data = self._request(
-            "POST",
-            _remediations_path(cluster_id, instance_id),
-            json=body,
-            params=params,
-            retry=remediation_id is not None,
-        )
-        return Remediation.model_validate(data)
+        return self._call(Remediation, "POST", path, json=body, params=params, create=True, retry=params is not None)
 
     def get_remediation(self, cluster_id: str, instance_id: str, remediation_id: str) -> Remediation:
-        return Remediation.model_validate(
-            self._request("GET", _remediation_path(cluster_id, instance_id, remediation_id))
-        )
+        path = self._path(_REMEDIATION, "GET", cluster_id=cluster_id, instance_id=instance_id, remediation_id=remediation_id)
+        return self._call(Remediation, "GET", path)
 
     def list_remediations(
         self,
@@ -148,29 +179,34 @@ class TogetherClient:
         instance_id: str = "-",
         *,
         states: Sequence[RemediationState | str] | None = None,
-        mode: RemediationMode | str | None = None,
-        trigger: RemediationTrigger | str | None = None,
+        modes: Sequence[RemediationMode | str] | None = None,
+        triggers: Sequence[RemediationTrigger | str] | None = None,
         order_by: str | None = None,
         page_size: int | None = None,
         page_token: str | None = None,
     ) -> ListRemediationsResponse:
-        """One page of remediations of an instance, or of the whole cluster with ``-``."""
-        params: list[tuple[str, str]] = [("state", enum_value(s) or "") for s in states or ()]
-        if mode is not None:
-            params.append(("mode", enum_value(mode) or ""))
-        if trigger is not None:
-            params.append(("trigger", enum_value(trigger) or ""))
+        """One page of remediations of an instance, or of the whole cluster with ``-``.
+
+        Each filter matches any of its values; like the SDK, several values go in one parameter,
+        joined by commas (``state=PENDING,RUNNING``).
+        """
+        path = self._path(_REMEDIATIONS, "GET", cluster_id=cluster_id, instance_id=instance_id)
+        params: list[tuple[str, str]] = []
+        for name, values in (("mode", modes), ("state", states), ("trigger", triggers)):
+            if isinstance(values, (str, bytes)):
+                raise TypeError(f"{name}s takes a list of values, not one string: {name}s=[{values!r}]")
+            if values:
+                params.append((name, ",".join(enum_value(v) or "" for v in values)))
         if order_by:
-            params.append(("orderBy", order_by))
+            params.append(("order_by", order_by))
         if page_size is not None:
-            params.append(("pageSize", str(page_size)))
+            params.append(("page_size", str(page_size)))
         if page_token:
-            params.append(("pageToken", page_token))
-        data = self._request("GET", _remediations_path(cluster_id, instance_id), params=params)
-        return ListRemediationsResponse.model_validate(data)
+            params.append(("page_token", page_token))
+        return self._call(ListRemediationsResponse, "GET", path, params=params)
 
     def iter_remediations(self, cluster_id: str, instance_id: str = "-", **filters: Any) -> Iterator[Remediation]:
-        """Every remediation matching the filters, following ``next_page_token`` to the end."""
+        """Every remediation matching the filters, following ``next_page_token`` until it is ``""``."""
         token: str | None = None
         while True:
             page = self.list_remediations(cluster_id, instance_id, page_token=token, **filters)
@@ -180,31 +216,83 @@ class TogetherClient:
                 return
 
     def approve_remediation(
-        self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None = None
+        self,
+        cluster_id: str,
+        instance_id: str,
+        remediation_id: str,
+        comment: str | None = None,
+        mode: RemediationMode | str | None = None,
     ) -> Remediation:
-        return self._review("approve", cluster_id, instance_id, remediation_id, comment)
+        """Approve; ``mode`` runs another mode than the proposed one (the API refuses some)."""
+        body = ApproveBody(comment=comment, mode=mode).to_api()
+        return self._review("approve", cluster_id, instance_id, remediation_id, body)
 
     def reject_remediation(
         self, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None = None
     ) -> Remediation:
-        return self._review("reject", cluster_id, instance_id, remediation_id, comment)
+        return self._review("reject", cluster_id, instance_id, remediation_id, CommentBody(comment=comment).to_api())
 
     def cancel_remediation(self, cluster_id: str, instance_id: str, remediation_id: str) -> Remediation:
-        path = _remediation_path(cluster_id, instance_id, remediation_id) + "/cancel"
-        return Remediation.model_validate(self._request("POST", path, json={}))
+        return self._review("cancel", cluster_id, instance_id, remediation_id, {})
 
-    def _review(self, verb: str, cluster_id: str, instance_id: str, remediation_id: str, comment: str | None):
-        path = _remediation_path(cluster_id, instance_id, remediation_id) + f"/{verb}"
-        body = CommentBody(comment=comment).to_api()
-        return Remediation.model_validate(self._request("POST", path, json=body))
+    def _review(self, verb: str, cluster_id: str, instance_id: str, remediation_id: str, body: dict[str, Any]):
+        template = f"{_REMEDIATION}/{verb}"
+        path = self._path(template, "POST", cluster_id=cluster_id, instance_id=instance_id, remediation_id=remediation_id)
+        return self._call(Remediation, "POST", path, json=body)
 
     # ---- clusters -----------------------------------------------------------------------
 
     def get_cluster(self, cluster_id: str) -> GPUClusterInfo:
-        return GPUClusterInfo.model_validate(self._request("GET", f"/compute/clusters/{_segment(cluster_id)}"))
+        return self._call(GPUClusterInfo, "GET", self._path(_CLUSTER, "GET", cluster_id=cluster_id))
 
     def list_clusters(self) -> list[GPUClusterInfo]:
-        return GPUClusters.model_validate(self._request("GET", "/compute/clusters")).clusters
+        return self._call(GPUClusters, "GET", _CLUSTERS).clusters
+
+    # ---- paths and answers --------------------------------------------------------------
+
+    def _path(self, template: str, method: str, **ids: str) -> str:
+        """``template`` with each id checked and escaped; a bad id is refused, nothing is sent."""
+        values = {}
+        for field, value in ids.items():
+            self._check_id(method, template, field, value)
+            if field == "remediation_id":
+                value = canonical_remediation_id(value)
+            values[field] = quote(value, safe="-_.~")
+        return template.format(**values)
+
+    def _check_id(self, method: str, template: str, field: str, value: object) -> None:
+        problem = id_problem(value)
+        if problem is not None:
+            raise InvalidIdError(field, value, problem, method=method, path=template)
+
+    def _call(
+        self,
+        model: type[Model],
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: Any = None,
+        retry: bool = True,
+        create: bool = False,
+    ) -> Model:
+        """One request and its answer read into ``model``, every failure one clear error."""
+        try:
+            data = self._request(method, path, json=json, params=params, retry=retry)
+            try:
+                return model.model_validate(data)
+            except pydantic.ValidationError as exc:
+                problems = [redact(p, self._secrets) for p in field_problems(exc.errors(include_url=False))]
+                raise ResponseFormatError(
+                    "the answer does not have the expected shape: " + "; ".join(problems),
+                    method=method,
+                    path=path,
+                    problems=problems,
+                ) from None
+        except (ResponseFormatError, UnavailableError) as error:
+            if create and (isinstance(error, ResponseFormatError) or error.http_status is None):
+                error.add_hint(CREATE_MAY_HAVE_HAPPENED)
+            raise
 
     # ---- transport ----------------------------------------------------------------------
 
@@ -229,7 +317,10 @@ class TogetherClient:
                 with attempt:
                     return self._send_once(method, path, json=json, params=params)
         except _Retryable as exhausted:
-            raise exhausted.error from None
+            error = exhausted.error
+            if not retry:
+                error.add_hint(CREATE_SENT_ONCE)
+            raise error from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait(self, state: RetryCallState) -> float:
@@ -253,19 +344,34 @@ class TogetherClient:
         except httpx.TransportError as exc:
             # The request may or may not have reached the server: only idempotent calls retry.
             log.debug("%s %s failed: %s", method, path, type(exc).__name__)
-            raise _Retryable(
-                UnavailableError(f"could not reach the API ({type(exc).__name__}: {exc})", method=method, path=path)
-            ) from None
+            text = redact(f"could not reach the API ({type(exc).__name__}: {exc})", self._secrets)
+            raise _Retryable(UnavailableError(text, method=method, path=path)) from None
         log.debug("%s %s -> %d in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000)
         if response.status_code < 400:
-            return response.json()
-        error = _error_from_response(method, path, response)
+            return _json_answer(method, path, response)
+        error = _error_from_response(method, path, response, self._secrets)
         if response.status_code in RETRYABLE_HTTP_STATUS:
             raise _Retryable(error)
         raise error
 
 
-def _error_from_response(method: str, path: str, response: httpx.Response) -> TogetherAPIError:
+def _json_answer(method: str, path: str, response: httpx.Response) -> Any:
+    """The JSON of a successful answer; anything else (a proxy's page, an empty body) is one error."""
+    try:
+        return response.json()
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+        content_type = response.headers.get("content-type", "no content type").split(";")[0]
+        raise ResponseFormatError(
+            f"the answer is not JSON ({content_type}, {len(response.content)} bytes)",
+            method=method,
+            path=path,
+            http_status=response.status_code,
+        ) from None
+
+
+def _error_from_response(
+    method: str, path: str, response: httpx.Response, secrets: Sequence[str] = ()
+) -> TogetherAPIError:
     status: RpcStatus | None = None
     try:
         status = RpcStatus.model_validate(response.json())
@@ -278,6 +384,8 @@ def _error_from_response(method: str, path: str, response: httpx.Response) -> To
         content_type = response.headers.get("content-type", "unknown content type").split(";")[0]
         message = f"unexpected {content_type} response ({len(response.content)} bytes)"
         code, details = (status.code if status else None), []
+    # The API may echo what it was sent (a header, the key): nothing of it leaves unredacted.
+    message, details = redact(message, secrets), redact_value(details, secrets)
     cls = error_class(code, response.status_code)
     kwargs: dict[str, Any] = {
         "method": method,
@@ -306,16 +414,48 @@ def _parse_retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _segment(value: str) -> str:
-    """A path segment, escaped so that an id can never change the path."""
-    from urllib.parse import quote
-
-    return quote(value, safe="-_.~")
-
-
-def _remediations_path(cluster_id: str, instance_id: str) -> str:
-    return f"/compute/clusters/{_segment(cluster_id)}/instances/{_segment(instance_id)}/remediations"
+_CLUSTERS = f"{API_PREFIX}/compute/clusters"
+_CLUSTER = _CLUSTERS + "/{cluster_id}"
+_REMEDIATIONS = _CLUSTER + "/instances/{instance_id}/remediations"
+_REMEDIATION = _REMEDIATIONS + "/{remediation_id}"
 
 
-def _remediation_path(cluster_id: str, instance_id: str, remediation_id: str) -> str:
-    return f"{_remediations_path(cluster_id, instance_id)}/{_segment(remediation_id)}"
+def _checked_api_key(key: str | None) -> str | None:
+    """The key trimmed of surrounding whitespace, or ``InvalidApiKeyError`` if it still cannot be
+    an HTTP header value. The message says what is wrong, never what the key is."""
+    if key is None:
+        return None
+    key = key.strip()
+    for char in key:
+        if char.isspace():
+            problem = "whitespace inside it"
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            problem = "a control character"
+        elif ord(char) > 0xFF:
+            problem = "a character outside Latin-1"
+        else:
+            continue
+        raise InvalidApiKeyError(
+            f"api_key cannot be sent as an HTTP header: it has {problem} "
+            "(check the key's source, such as TOGETHER_API_KEY or the file it was read from)"
+        )
+    return key
+
+
+def _checked_base_url(url: str) -> str:
+    """The API root of ``url`` (``/v1`` or not); credentials or another scheme are refused."""
+    root = normalize_base_url(url)
+    try:
+        parts = urlsplit(root)
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise InvalidBaseURLError("base_url is not a valid URL") from None
+    if "@" in parts.netloc:
+        # Said without the URL: its user part may be the secret.
+        raise InvalidBaseURLError(
+            f"base_url must not carry credentials (user:password@{parts.hostname}): "
+            "pass the key as api_key or TOGETHER_API_KEY"
+        )
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidBaseURLError(f"base_url {root!r} is not an http(s) URL such as {DEFAULT_BASE_URL!r}")
+    return root

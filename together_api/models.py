@@ -210,6 +210,13 @@ class RpcStatus(_ApiModel):
     details: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class NodePhaseTransition(_ApiModel):
+    """One step of a node's provisioning history (``NODE_PHASE_RUNNING`` ...), kept as sent."""
+
+    phase: str
+    transition_time: str | None = None
+
+
 class GPUWorkerNode(_ApiModel):
     """A GPU worker node as the live API has it (``node_id`` is its name in the cluster).
 
@@ -226,6 +233,12 @@ class GPUWorkerNode(_ApiModel):
     num_cpu_cores: int | None = None
     memory_gib: float | None = None
     networks: list[str] = Field(default_factory=list)
+    phase_transitions: list[NodePhaseTransition] = Field(default_factory=list)
+    ephemeral_storage: str | None = None
+    ib_hca_count: int | None = None
+    ib_hca_type: str | None = None
+    nvswitch_count: int | None = None
+    nvswitch_type: str | None = None
     auto_remediation_enabled: bool | None = None
     marked_for_deletion: bool | None = None
     public_ipv4: str | None = None

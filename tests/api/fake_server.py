@@ -81,9 +81,15 @@ class FakeServer:
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
-    def base_url(self) -> str:
+    def root_url(self) -> str:
+        """The server's root, the SDK's form of a base URL."""
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"http://{host}:{port}"
+
+    @property
+    def base_url(self) -> str:
+        """``root_url`` + ``/v1``, the other form the client accepts."""
+        return f"{self.root_url}/v1"
 
     def script(self, method: str, path: str, *responses: Scripted) -> None:
         self.routes[(method, "/v1" + path)] = list(responses)

@@ -55,10 +55,10 @@ def test_filters_by_state_mode_and_trigger(client, busy_cluster):
     assert len(failed) == 40 and all(r.error_message == "boom" for r in failed)
     either = list(client.iter_remediations("cluster-big", states=["FAILED", "SUCCEEDED"]))
     assert len(either) == 120
-    reboots = list(client.iter_remediations("cluster-big", mode=RemediationMode.REBOOT_VM))
+    reboots = list(client.iter_remediations("cluster-big", modes=[RemediationMode.REBOOT_VM]))
     assert len(reboots) == 60 and {r.mode for r in reboots} == {RemediationMode.REBOOT_VM}
-    assert list(client.iter_remediations("cluster-big", trigger=RemediationTrigger.AUTOMATED)) == []
-    automated = list(client.iter_remediations(TRAINING, trigger=RemediationTrigger.AUTOMATED))
+    assert list(client.iter_remediations("cluster-big", triggers=[RemediationTrigger.AUTOMATED])) == []
+    automated = list(client.iter_remediations(TRAINING, triggers=[RemediationTrigger.AUTOMATED]))
     assert [r.instance_id for r in automated] == ["inst-training-03"]
 
 
