@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from enum import Enum
 from pathlib import Path
 
 import pytest
@@ -107,14 +108,33 @@ def test_cluster_info_keeps_what_the_provider_needs():
     assert "kube_config" not in models.GPUClusterInfo.model_fields
 
 
-def test_new_page_modes_states_triggers_and_severities_are_all_known():
-    schema = _load_spec(NEW_PAGE)["components"]["schemas"]
-    props = schema["Remediation"]["properties"]
-    assert {m.value for m in models.RemediationMode} == set(props["mode"]["enum"])
-    assert {s.value for s in models.RemediationState} == set(props["state"]["enum"])
-    assert {t.value for t in models.RemediationTrigger} == set(props["trigger"]["enum"])
-    severities = schema["PassiveHealthCheckAlert"]["properties"]["severity"]["enum"]
-    assert {s.value for s in models.AlertSeverity} == set(severities)
+ENUM_FIELDS = {
+    # (spec, where the enum is) -> our enum of the same values
+    (NEW_PAGE, ("Remediation", "properties", "mode")): models.RemediationMode,
+    (NEW_PAGE, ("Remediation", "properties", "state")): models.RemediationState,
+    (NEW_PAGE, ("Remediation", "properties", "trigger")): models.RemediationTrigger,
+    (NEW_PAGE, ("PassiveHealthCheckAlert", "properties", "severity")): models.AlertSeverity,
+    (OLD_SPEC, ("v1RemediationMode",)): models.RemediationMode,
+    (OLD_SPEC, ("v1RemediationState",)): models.RemediationState,
+    (OLD_SPEC, ("v1RemediationStateFilter", "items")): models.RemediationState,
+    (OLD_SPEC, ("v1RemediationTrigger",)): models.RemediationTrigger,
+}
+
+
+@pytest.mark.parametrize("spec,where", list(ENUM_FIELDS), ids=[".".join(w) for _, w in ENUM_FIELDS])
+def test_the_older_specs_enums_are_a_subset_of_ours(spec, where):
+    """The live API (the SDK, see test_sdk_parity) added modes and states; none was dropped."""
+    schema = _load_spec(spec)["components"]["schemas"]
+    for key in where:
+        schema = schema[key]
+    ours = {member.value for member in ENUM_FIELDS[(spec, where)]}
+    assert set(schema["enum"]) <= ours
+    for value in schema["enum"]:
+        assert isinstance(ENUM_FIELDS[(spec, where)](value), Enum)
+
+
+def test_the_new_pages_read_only_fields_are_ours():
+    props = _load_spec(NEW_PAGE)["components"]["schemas"]["Remediation"]["properties"]
     read_only = {name for name, p in props.items() if p.get("readOnly")}
     assert read_only == models.READ_ONLY_REMEDIATION_FIELDS
 
@@ -168,7 +188,19 @@ def test_create_body_carries_only_the_writable_fields():
     assert body == {"mode": "REMEDIATION_MODE_REBOOT_VM", "reason": "xid"}
 
 
+# The spec's states that hold an instance (the SDK's descriptions: awaiting approval, queued,
+# cordoning the host, cordoned, being processed), written out here rather than derived.
+SPEC_ACTIVE = ["PENDING_APPROVAL", "PENDING", "QUARANTINING", "QUARANTINED", "RUNNING"]
+SPEC_TERMINAL = ["SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED"]
+
+
+def test_active_and_terminal_states_are_the_specs():
+    assert {s.value for s in models.ACTIVE_STATES} == set(SPEC_ACTIVE)
+    assert {s.value for s in models.TERMINAL_STATES} == set(SPEC_TERMINAL)
+
+
 @pytest.mark.parametrize("state", list(models.RemediationState))
-def test_terminal_and_active_states_partition_the_seven_states(state):
+def test_every_state_is_either_active_or_terminal(state):
     assert (state in models.TERMINAL_STATES) != (state in models.ACTIVE_STATES)
-    assert models.is_terminal(state) == (state.value in {"SUCCEEDED", "FAILED", "CANCELLED", "AUTO_RESOLVED"})
+    assert models.is_terminal(state) == (state.value in SPEC_TERMINAL)
+    assert models.is_terminal(state.value) == models.is_terminal(state)
