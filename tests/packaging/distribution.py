@@ -80,4 +80,5 @@ def fresh_virtualenv(root: Path, requirement: str, *, python: str | None = None)
 
 def _base_python() -> str:
     # The interpreter the test venv was made from, as a user's system Python.
-    return str(Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}")
+    base = Path(sys.base_prefix) / "bin" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+    return str(base) if base.exists() else sys.executable

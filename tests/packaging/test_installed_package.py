@@ -96,13 +96,14 @@ def test_build_prints_no_deprecation_and_the_wheel_comes_from_the_sdist(distribu
     with tarfile.open(distribution.sdist) as sdist:
         names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
     assert {"pyproject.toml", "README.md", "LICENSE", "together_remediation/demo_apps/quickstart.py"} <= names
+    dist_info = distribution.wheel.name.rsplit("-", 3)[0] + ".dist-info"  # together_remediation-VERSION
     with zipfile.ZipFile(distribution.wheel) as wheel:
         names = set(wheel.namelist())
-        metadata = wheel.read("together_remediation-0.1.0.dist-info/METADATA").decode()
+        metadata = wheel.read(f"{dist_info}/METADATA").decode()
     assert {
         "together_remediation/demo_apps/quickstart.py",
         "together_remediation/demo_apps/approval_policy.py",
-        "together_remediation-0.1.0.dist-info/licenses/LICENSE",
+        f"{dist_info}/licenses/LICENSE",
     } <= names
     assert not any(name.startswith(("examples/", "tests/")) for name in names)
     assert "License-Expression: MIT" in metadata and "Project-URL: " in metadata and "Classifier: " in metadata
