@@ -16,16 +16,39 @@ from provider_shim.resources.remediation import RemediationResource
 ALL_TYPES = [*resource_types(), *data_source_types()]
 
 
+def _described(text) -> bool:
+    """A description a reader can use: a string with words in it, not blank or whitespace."""
+    return isinstance(text, str) and len(text.strip()) >= 8
+
+
+def _undescribed(schema, where: str) -> list[str]:
+    missing = [] if _described(schema.description) else [where]
+    missing += [f"{where}.{a.name}" for a in schema.attributes if not _described(a.description)]
+    for block in schema.block_types:
+        missing += _undescribed(block.block, f"{where}.{block.type_name}")
+    return missing
+
+
 @pytest.mark.parametrize("kind", ALL_TYPES, ids=lambda k: k.name)
 def test_every_attribute_and_block_is_described(kind):
     schema = kind.get_schema()
-    assert schema.description
-    for attribute in schema.attributes:
-        assert attribute.description and attribute.description.strip(), f"{kind.name}.{attribute.name}"
-    for block in schema.block_types:
-        assert block.block.description
-        assert all(a.description for a in block.block.attributes)
+    assert _undescribed(schema, kind.name) == []
     schema.to_pb()  # Terraform must be able to read it
+
+
+def test_the_description_check_fails_on_a_blank_description():
+    schema = RemediationResource.get_schema()
+    blank = schema.attributes[0]
+    original = blank.description
+    try:
+        blank.description = "   "
+        assert _undescribed(schema, "remediation") == [f"remediation.{blank.name}"]
+    finally:
+        blank.description = original
+
+
+def test_the_provider_configuration_is_described():
+    assert [a.name for a in provider_schema().attributes if not _described(a.description)] == []
 
 
 def test_provider_configuration_as_in_the_contract():
