@@ -6,6 +6,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
 .PHONY: install demo test test-fast test-cdktn bench docs clean check-terraform cdktf-cli reliability
+.PHONY: live-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,12 @@ FAULTS ?= 1000
 KILLS ?= 20
 reliability: install
 	$(PY) -m tests.reliability.campaign --faults $(FAULTS) --kills $(KILLS)
+
+# Read-only calls against the real API, each answer checked with the project's models and the
+# SDK's (strict). Needs TOGETHER_API_KEY and TOGETHER_LIVE_CLUSTER_ID (TOGETHER_BASE_URL optional);
+# without them it says it is skipped and succeeds. See tests/api/live_check.py.
+live-check: $(VENV)/.installed
+	$(PY) -m tests.api.live_check
 
 docs: install
 	$(VENV)/bin/together-remediation docs generate
