@@ -206,7 +206,8 @@ class TogetherClient:
         return self._call(ListRemediationsResponse, "GET", path, params=params)
 
     def iter_remediations(self, cluster_id: str, instance_id: str = "-", **filters: Any) -> Iterator[Remediation]:
-        """Every remediation matching the filters, following ``next_page_token`` until it is ``""``."""
+        """Every remediation matching the filters, following ``next_page_token`` until it is ``""``
+        (or ``has_next`` is false: an older server leaves the token out)."""
         token: str | None = None
         while True:
             page = self.list_remediations(cluster_id, instance_id, page_token=token, **filters)
@@ -318,7 +319,7 @@ class TogetherClient:
                     return self._send_once(method, path, json=json, params=params)
         except _Retryable as exhausted:
             error = exhausted.error
-            if not retry:
+            if not retry:  # worth retrying, but not retried: only a create without a remediation_id
                 error.add_hint(CREATE_SENT_ONCE)
             raise error from None
         raise AssertionError("unreachable")  # pragma: no cover

@@ -523,3 +523,17 @@ def test_a_remediation_id_is_sent_in_its_canonical_form(server, client):
     client.create_remediation(C, I, "REMEDIATION_MODE_REBOOT_VM", remediation_id="urn:uuid:" + R.upper())
     assert len(server.calls("GET", ONE)) == 1
     assert server.calls("POST", LIST)[0].query == [("remediation_id", R)]
+
+
+def test_a_create_whose_answer_was_lost_says_it_may_have_happened_but_a_refused_one_does_not(server, client):
+    server.script("POST", LIST, Scripted(reset=True))
+    with pytest.raises(errors.UnavailableError) as lost:
+        client.create_remediation(C, I, "REMEDIATION_MODE_REBOOT_VM")
+    assert "The create was not sent twice" in str(lost.value) and "The create may have happened" in str(lost.value)
+    server.script("POST", LIST, unavailable(503))
+    with pytest.raises(errors.UnavailableError) as refused:
+        client.create_remediation(C, I, "REMEDIATION_MODE_REBOOT_VM")
+    assert str(refused.value) == (
+        f"POST /v1{LIST}: backend unavailable (UNAVAILABLE, HTTP 503). The create was not sent twice: "
+        "without a remediation_id a second attempt could make a second remediation."
+    )
