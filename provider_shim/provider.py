@@ -19,6 +19,7 @@ from tf.utils import Diagnostics
 from provider_shim import PROVIDER_ADDRESS, TYPE_PREFIX
 from provider_shim.framework.base import ProviderError
 from provider_shim.framework.durations import parse_duration
+from provider_shim.framework.log import add_secret
 from provider_shim.framework.schema import Number, String, build_schema, optional
 from provider_shim.framework.validation import Validator, is_known
 from provider_shim.settings import Settings
@@ -27,6 +28,10 @@ from together_api.base_url import DEFAULT_BASE_URL, normalize_base_url
 DEFAULT_REQUEST_TIMEOUT = "30s"
 DEFAULT_POLL_INTERVAL = "2s"
 DEFAULT_MAX_RETRIES = 6
+# A shorter pause busy-polls the API (a "0s" made 132 GETs in 3 s); a shorter request time-out
+# could never see an answer.
+MIN_POLL_INTERVAL = "100ms"
+MIN_REQUEST_TIMEOUT = "1s"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
@@ -37,8 +42,12 @@ def provider_schema() -> Schema:
             optional(
                 "api_key",
                 String(),
-                "Together API key. Falls back to the `TOGETHER_API_KEY` environment variable. "
-                "Never stored in state or shown in plans and logs.",
+                "Together API key. Falls back to the `TOGETHER_API_KEY` environment variable, which is the "
+                "recommended way: a key written in the configuration is a provider argument like any other, "
+                "and Terraform shows it in `terraform show -json` of a saved plan (as it does for every "
+                "provider's arguments). The provider never stores the key in state and redacts it from its "
+                "diagnostics and logs. Surrounding whitespace (the newline of `file(\"key\")`) is trimmed; a key "
+                "that still cannot be an HTTP header value is refused at configure, without repeating it.",
                 sensitive=True,
             ),
             optional(
@@ -47,9 +56,14 @@ def provider_schema() -> Schema:
                 f"API base URL, in the form Together's SDK and CLI use (`{DEFAULT_BASE_URL}`) or with the API's "
                 f"`/v1` (`{DEFAULT_BASE_URL}/v1`): both work. Falls back to `TOGETHER_BASE_URL` (the variable "
                 f"Together's SDK and CLI read, in either form), then `{DEFAULT_BASE_URL}`. "
-                "Must be https unless it points at this machine (loopback).",
+                "Must be https unless it points at this machine (loopback), and must not carry credentials "
+                "(`user:password@`): the key goes in `api_key`.",
             ),
-            optional("request_timeout", String(), f"Time limit of one API request (default `{DEFAULT_REQUEST_TIMEOUT}`)."),
+            optional(
+                "request_timeout",
+                String(),
+                f"Time limit of one API request (default `{DEFAULT_REQUEST_TIMEOUT}`, at least `{MIN_REQUEST_TIMEOUT}`).",
+            ),
             optional(
                 "max_retries",
                 Number(),
@@ -58,8 +72,8 @@ def provider_schema() -> Schema:
             optional(
                 "poll_interval",
                 String(),
-                f"Longest pause between two polls of a remediation's state (default `{DEFAULT_POLL_INTERVAL}`); "
-                "polling starts faster and backs off to this.",
+                f"Longest pause between two polls of a remediation's state (default `{DEFAULT_POLL_INTERVAL}`, "
+                f"at least `{MIN_POLL_INTERVAL}`); polling starts faster and backs off to this.",
             ),
             optional(
                 "max_in_flight_per_cluster",
@@ -73,8 +87,8 @@ def provider_schema() -> Schema:
 
 
 def validate_provider_config(check: Validator) -> None:
-    check.duration(["request_timeout"])
-    check.duration(["poll_interval"])
+    check.duration(["request_timeout"], minimum=MIN_REQUEST_TIMEOUT)
+    check.duration(["poll_interval"], minimum=MIN_POLL_INTERVAL)
     check.at_least(["max_retries"], 0)
     check.at_least(["max_in_flight_per_cluster"], 1)
     base_url = check.value(["base_url"])
@@ -85,8 +99,15 @@ def validate_provider_config(check: Validator) -> None:
 
 
 def base_url_problem(base_url: str) -> str | None:
-    """Why ``base_url`` is not acceptable, or None. Plain http only reaches this machine."""
+    """Why ``base_url`` is not acceptable, or None. Plain http only reaches this machine, and a
+    URL with credentials is refused without repeating them (its user part may be the secret)."""
     parsed = urlparse(base_url)
+    if "@" in parsed.netloc:
+        shown = f"{parsed.scheme}://<credentials>@{parsed.netloc.rsplit('@', 1)[1]}" if parsed.scheme else "the URL"
+        return (
+            f"{shown} carries credentials (user:password@): they would replace the API key. "
+            "Remove them and pass the key as api_key or TOGETHER_API_KEY."
+        )
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         return f"{base_url!r} is not an http(s) URL such as {DEFAULT_BASE_URL!r}."
     if parsed.scheme == "http" and parsed.hostname not in LOOPBACK_HOSTS:
@@ -106,13 +127,14 @@ def settings_from_config(config: dict[str, Any], environ: dict[str, str] | None 
     if problem:
         raise ProviderError("Invalid base_url", problem, path=["base_url"])
     api_key = given("api_key") or env.get("TOGETHER_API_KEY") or None
+    add_secret(api_key)  # redacted from every diagnostic and log line from now on, even if refused
     max_in_flight = given("max_in_flight_per_cluster")
     return Settings(
         api_key=api_key,
         base_url=normalize_base_url(base_url),
-        request_timeout=parse_duration(given("request_timeout") or DEFAULT_REQUEST_TIMEOUT),
+        request_timeout=max(parse_duration(given("request_timeout") or DEFAULT_REQUEST_TIMEOUT), parse_duration(MIN_REQUEST_TIMEOUT)),
         max_retries=int(given("max_retries") if given("max_retries") is not None else DEFAULT_MAX_RETRIES),
-        poll_interval=parse_duration(given("poll_interval") or DEFAULT_POLL_INTERVAL),
+        poll_interval=max(parse_duration(given("poll_interval") or DEFAULT_POLL_INTERVAL), parse_duration(MIN_POLL_INTERVAL)),
         max_in_flight_per_cluster=int(max_in_flight) if max_in_flight is not None else None,
     )
 
@@ -145,7 +167,7 @@ class TogetherProvider:
         except ProviderError as exc:
             diags.add_error(exc.summary, detail=exc.detail, path=exc.path)
             return
-        if not settings.api_key:
+        if not (settings.api_key or "").strip():
             diags.add_error(
                 "Missing API key",
                 detail="Set api_key in the provider block or the TOGETHER_API_KEY environment variable.",
@@ -153,11 +175,18 @@ class TogetherProvider:
             )
             return
         from provider_shim.session import Session
+        from together_api.errors import InvalidApiKeyError, InvalidBaseURLError
 
+        try:
+            session = Session(settings, self.stopping)
+        except (InvalidApiKeyError, InvalidBaseURLError) as exc:
+            # Said before any request: the client checks the key and the URL when it is built.
+            diags.add_error(f"Invalid {exc.setting}", detail=str(exc), path=[exc.setting])
+            return
         with self._session_lock:
             if self.session is not None:
                 self.session.close()
-            self.session = Session(settings, self.stopping)
+            self.session = session
 
     def get_resources(self) -> list[type]:
         from provider_shim.registry import resource_types

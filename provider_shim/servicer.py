@@ -9,6 +9,7 @@ is ``provider_shim.wire``. What it does for the resources and data sources:
 - every state is completed to the full schema (objects and blocks included);
 - any exception becomes an error diagnostic quoting the API's message, and a failed update or
   delete keeps the prior object in state instead of dropping it;
+- every diagnostic is redacted of the API key and URL credentials (``framework.log.redact``);
 - StopProvider tells the provider to stop waiting.
 
 Where nothing changed, Terraform gets its own bytes back: the schema is serialized once, an
@@ -28,6 +29,7 @@ from tf.gen import tfplugin_pb2 as pb
 from tf.gen import tfplugin_pb2_grpc as rpc
 from tf.utils import Diagnostics, read_dynamic_value
 
+from provider_shim.framework.log import redact
 from provider_shim.framework.base import ApplyCall, Call, PlanCall, ProviderError, ReadCall
 from provider_shim.framework.validation import Validator
 from provider_shim.wire import NULL, DecodeError, StateCodec, attribute_path
@@ -38,6 +40,17 @@ log = logging.getLogger("provider_shim.servicer")
 # skip GetProviderSchema in a launch when it already holds the schema. Terraform reads them from
 # GetProviderSchema (and GetMetadata for clients that ask).
 CAPABILITIES = pb.ServerCapabilities(plan_destroy=True, get_provider_schema_optional=True)
+
+
+class RedactedDiagnostics(Diagnostics):
+    """Diagnostics that leave the provider redacted of the API key and URL credentials, whatever
+    put them there (an API message echoing a header, an exception of a library)."""
+
+    def to_pb(self) -> list:
+        for diagnostic in self.diagnostics:
+            diagnostic.summary = redact(diagnostic.summary)
+            diagnostic.detail = redact(diagnostic.detail) if diagnostic.detail else diagnostic.detail
+        return super().to_pb()
 
 
 def _load_private(raw: bytes) -> dict[str, Any]:
@@ -122,7 +135,7 @@ class ProviderServicer(rpc.ProviderServicer):
     @functools.cached_property
     def schema_response(self) -> bytes:
         """The whole GetProviderSchema answer, serialized once per process."""
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         response = pb.GetProviderSchema.Response(
             provider=self.provider.get_provider_schema(diags).to_pb(),
             provider_meta=pb.Schema(block=pb.Schema.Block()),
@@ -150,7 +163,7 @@ class ProviderServicer(rpc.ProviderServicer):
     # ---- validation -----------------------------------------------------------------------
 
     def ValidateProviderConfig(self, request: pb.ValidateProviderConfig.Request, context: grpc.ServicerContext):
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         try:
             self.provider.validate_config(diags, read_dynamic_value(request.config) or {})
         except Exception as exc:
@@ -166,7 +179,7 @@ class ProviderServicer(rpc.ProviderServicer):
         return pb.ValidateDataResourceConfig.Response(diagnostics=self._validate(kind, codec, request).to_pb())
 
     def _validate(self, kind: type, codec: StateCodec, request: Any) -> Diagnostics:
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         config = read_dynamic_value(request.config) or {}
         try:
             # The schema's checks first (unknown fields, read-only fields set), then the type's own.
@@ -180,7 +193,7 @@ class ProviderServicer(rpc.ProviderServicer):
     # ---- resources ------------------------------------------------------------------------
 
     def UpgradeResourceState(self, request: pb.UpgradeResourceState.Request, context: grpc.ServicerContext):
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         raw = request.raw_state
         if raw.flatmap:
             diags.add_error(
@@ -204,7 +217,7 @@ class ProviderServicer(rpc.ProviderServicer):
 
     def PlanResourceChange(self, request: pb.PlanResourceChange.Request, context: grpc.ServicerContext):
         type_name = request.type_name
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         codec = self.resource_codecs[type_name]
         prior = self._decode(diags, codec, request.prior_state)
         proposed = self._decode(diags, codec, request.proposed_new_state)
@@ -255,7 +268,7 @@ class ProviderServicer(rpc.ProviderServicer):
 
     def ApplyResourceChange(self, request: pb.ApplyResourceChange.Request, context: grpc.ServicerContext):
         type_name = request.type_name
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         codec = self.resource_codecs[type_name]
         prior = self._decode(diags, codec, request.prior_state)
         planned = self._decode(diags, codec, request.planned_state)
@@ -295,7 +308,7 @@ class ProviderServicer(rpc.ProviderServicer):
 
     def ReadResource(self, request: pb.ReadResource.Request, context: grpc.ServicerContext):
         type_name = request.type_name
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         codec = self.resource_codecs[type_name]
         current = self._decode(diags, codec, request.current_state)
         if diags.has_errors() or current is None:
@@ -318,7 +331,7 @@ class ProviderServicer(rpc.ProviderServicer):
 
     def ImportResourceState(self, request: pb.ImportResourceState.Request, context: grpc.ServicerContext):
         type_name = request.type_name
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         codec = self.resource_codecs[type_name]
         resource = self.provider.new_resource(self.resource_types[type_name])
         call = self._call(Call, diags, type_name)
@@ -338,14 +351,14 @@ class ProviderServicer(rpc.ProviderServicer):
         return pb.ImportResourceState.Response(imported_resources=imported, diagnostics=diags.to_pb())
 
     def MoveResourceState(self, request: pb.MoveResourceState.Request, context: grpc.ServicerContext):
-        diags = Diagnostics().add_error("Moving resource state is not supported by this provider")
+        diags = RedactedDiagnostics().add_error("Moving resource state is not supported by this provider")
         return pb.MoveResourceState.Response(diagnostics=diags.to_pb())
 
     # ---- data sources ---------------------------------------------------------------------
 
     def ReadDataSource(self, request: pb.ReadDataSource.Request, context: grpc.ServicerContext):
         type_name = request.type_name
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         codec = self.data_source_codecs[type_name]
         config = self._decode(diags, codec, request.config)
         if diags.has_errors():
@@ -362,7 +375,7 @@ class ProviderServicer(rpc.ProviderServicer):
     # ---- provider -------------------------------------------------------------------------
 
     def ConfigureProvider(self, request: pb.ConfigureProvider.Request, context: grpc.ServicerContext):
-        diags = Diagnostics()
+        diags = RedactedDiagnostics()
         try:
             self.provider.configure_provider(diags, read_dynamic_value(request.config) or {})
         except Exception as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from provider_shim.framework.base import Call, DataSourceType, ProviderError, State
 from provider_shim.framework.schema import Bool, List, Map, Object, String, build_schema, computed, required
-from provider_shim.framework.validation import Validator
+from provider_shim.framework.validation import MAX_ID_LENGTH, Validator
 
 NODE_OBJECT = Object(
     {
@@ -65,6 +65,7 @@ class ClusterDataSource(DataSourceType):
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id")
         check.path_ids("cluster_id")
+        check.max_length(MAX_ID_LENGTH, "cluster_id")
 
     def read(self, call: Call, config: State) -> State:
         from together_api.errors import NotFoundError

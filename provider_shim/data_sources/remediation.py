@@ -6,7 +6,7 @@ from provider_shim.framework.base import Call, DataSourceType, State
 from provider_shim.framework.remediation_object import FIELDS, field_type
 from provider_shim.framework.schema import REMEDIATION_FIELD_DESCRIPTIONS as FIELD
 from provider_shim.framework.schema import String, build_schema, computed, required
-from provider_shim.framework.validation import Validator
+from provider_shim.framework.validation import MAX_ID_LENGTH, Validator
 
 # The arguments that name the remediation; every other field of the API is computed.
 ARGUMENTS = ("cluster_id", "instance_id", "remediation_id")
@@ -30,6 +30,7 @@ class RemediationDataSource(DataSourceType):
     def validate_config(self, check: Validator) -> None:
         check.non_empty(*ARGUMENTS)
         check.path_ids("cluster_id", "instance_id")
+        check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
         check.uuid(["remediation_id"])
 
     def read(self, call: Call, config: State) -> State:

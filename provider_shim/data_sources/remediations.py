@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from provider_shim.framework.base import Call, DataSourceType, ProviderError, State
 from provider_shim.framework.remediation_object import ORDER_BY, REMEDIATION_OBJECT
 from provider_shim.framework.schema import List, String, build_schema, computed, optional, optional_computed, required
-from provider_shim.framework.validation import Validator, is_known
+from provider_shim.framework.validation import MAX_ID_LENGTH, Validator, is_known
 from together_api import vocabulary
 from together_api.vocabulary import described
 
@@ -92,6 +92,7 @@ class RemediationsDataSource(DataSourceType):
     def validate_config(self, check: Validator) -> None:
         check.non_empty("cluster_id", "instance_id", "trigger", "order_by")
         check.path_ids("cluster_id", "instance_id")
+        check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
         _each_one_of(check, "states", vocabulary.STATE_NAMES)
         _each_one_of(check, "modes", vocabulary.MODE_NAMES)
         _each_one_of(check, "triggers", vocabulary.TRIGGER_NAMES)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+MIN_TIMEOUT = "1s"
+"""The shortest ``timeouts`` value accepted: ``"0s"`` would give up before the first answer."""
+
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
 

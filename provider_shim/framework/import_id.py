@@ -16,6 +16,13 @@ def parse_import_id(import_id: str, parts: tuple[str, ...]) -> tuple[str, ...]:
         )
     if any(v != v.strip() for v in values):
         raise ValueError(f"The import id {import_id!r} has spaces around a part: expected {expected}.")
+    from together_api.ids import id_problem  # imports nothing
+
+    for name, value in zip(parts, values):
+        problem = id_problem(value)
+        if problem:
+            # A part such as "." or ".." would make the request name another route (the listing).
+            raise ValueError(f"The import id {import_id!r} is malformed: its {name} part {value!r} {problem}; expected {expected}.")
     return tuple(values)
 
 

@@ -15,6 +15,9 @@ from tf.utils import Diagnostics
 
 from provider_shim.framework.durations import parse_duration
 
+MAX_ID_LENGTH = 256
+"""The longest cluster or instance id a data source takes (the resources' limit too)."""
+
 Path = list  # attribute path: names, and (index,) tuples for list elements or map keys
 
 
@@ -79,13 +82,18 @@ class Validator:
             name = _path_text(path)
             self.error(path, f"Unsupported value for {name}", f"{value!r} is not one of: {', '.join(allowed)}.")
 
-    def duration(self, path: Path) -> None:
+    def duration(self, path: Path, minimum: str | None = None) -> None:
+        """A Go duration; with ``minimum`` (itself a duration, such as ``"100ms"``), at least that."""
         value = self.value(path)
         if is_known(value):
             try:
-                parse_duration(value)
+                seconds = parse_duration(value)
             except ValueError as exc:
                 self.error(path, f"Invalid duration for {_path_text(path)}", str(exc))
+                return
+            if minimum is not None and seconds < parse_duration(minimum):
+                name = _path_text(path)
+                self.error(path, f"{name} is too short", f"{name} must be at least {minimum!r}, not {value!r}.")
 
     def uuid(self, path: Path) -> None:
         value = self.value(path)

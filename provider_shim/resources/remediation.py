@@ -148,6 +148,8 @@ class RemediationResource(ResourceType):
     # ---- validation -----------------------------------------------------------------------
 
     def validate_config(self, check: Validator) -> None:
+        from provider_shim.framework.durations import MIN_TIMEOUT
+
         check.non_empty("cluster_id", "instance_id")
         check.path_ids("cluster_id", "instance_id")
         check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
@@ -165,7 +167,7 @@ class RemediationResource(ResourceType):
         check.one_of(["wait_for"], vocabulary.WAIT_FOR_VALUES)
         check.uuid(["remediation_id"])
         for operation in DEFAULT_TIMEOUTS:
-            check.duration(["timeouts", operation])
+            check.duration(["timeouts", operation], minimum=MIN_TIMEOUT)
 
     # ---- plan -----------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ from provider_shim.framework.schema import (
     timeouts_block,
     wait_for_description,
 )
-from provider_shim.framework.validation import Validator, is_known
+from provider_shim.framework.validation import MAX_ID_LENGTH, Validator, is_known
 from provider_shim.framework.progress import remediation_state as _state
 from together_api import vocabulary
 from together_api.ids import canonical_remediation_id
@@ -42,6 +42,8 @@ log = logging.getLogger("provider_shim.remediation_review")
 SCHEMA_VERSION = 1
 DEFAULT_WAIT_FOR = "none"
 DEFAULT_TIMEOUTS = {"create": "30m"}
+# A review comment is a sentence or two for the audit trail; a pasted file is refused at validate.
+MAX_COMMENT_LENGTH = 4096
 # The SDK's words for why the API refuses these modes as an approval's override.
 NOT_AN_OVERRIDE_BECAUSE = "This mode cannot be set as an approval override; create a host power-cycle remediation directly."
 
@@ -111,7 +113,13 @@ class RemediationReviewResource(ResourceType):
                     "a new review, as `decision` does.",
                     force_new=True,
                 ),
-                optional("comment", String(), "The review's comment, recorded by the API. Changing it forces a new review.", force_new=True),
+                optional(
+                    "comment",
+                    String(),
+                    f"The review's comment, recorded by the API (at most {MAX_COMMENT_LENGTH} characters). "
+                    "Changing it forces a new review.",
+                    force_new=True,
+                ),
                 optional_computed(
                     "wait_for",
                     String(),
@@ -143,12 +151,16 @@ class RemediationReviewResource(ResourceType):
     # ---- validation -----------------------------------------------------------------------
 
     def validate_config(self, check: Validator) -> None:
+        from provider_shim.framework.durations import MIN_TIMEOUT
+
         check.non_empty("cluster_id", "instance_id")
         check.path_ids("cluster_id", "instance_id")
+        check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
+        check.max_length(MAX_COMMENT_LENGTH, "comment")
         check.uuid(["remediation_id"])
         check.one_of(["decision"], vocabulary.DECISIONS)
         check.one_of(["wait_for"], vocabulary.WAIT_FOR_VALUES)
-        check.duration(["timeouts", "create"])
+        check.duration(["timeouts", "create"], minimum=MIN_TIMEOUT)
         _check_mode(check)
 
     # ---- plan -----------------------------------------------------------------------------
