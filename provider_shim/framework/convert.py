@@ -1,4 +1,9 @@
-"""API objects → Terraform state values (plain dicts of strings, lists and maps)."""
+"""API objects → Terraform state values (plain dicts of strings, lists and maps).
+
+Text the API writes (an ``error_message``, a ``reason``, a review comment, an alert's annotation)
+goes into state at most ``MAX_STATE_TEXT`` characters long: longer text is cut and ends with a
+marker that says how much was cut, so a server's 20 MB message cannot make a 40 MB state.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,16 @@ from together_api.models import AlertAnnotation, PassiveHealthCheckAlert, Remedi
 
 from provider_shim.framework.remediation_object import FIELDS as REMEDIATION_FIELDS
 
+MAX_STATE_TEXT = 16_384
+"""The most characters of one text value of the API kept in state."""
+
+
+def capped(value: Any) -> Any:
+    """``value`` if it is not a string longer than ``MAX_STATE_TEXT``; else its start and a marker."""
+    if not isinstance(value, str) or len(value) <= MAX_STATE_TEXT:
+        return value
+    return value[:MAX_STATE_TEXT] + f" [cut by the provider: {len(value) - MAX_STATE_TEXT} more characters]"
+
 
 def alert_value(alert: PassiveHealthCheckAlert) -> dict[str, Any]:
     return {
@@ -15,10 +30,10 @@ def alert_value(alert: PassiveHealthCheckAlert) -> dict[str, Any]:
         "instance_id": alert.instance_id or None,
         "cluster_id": alert.cluster_id,
         "target_vm": alert.target_vm,
-        "alert_name": alert.alert_name,
+        "alert_name": capped(alert.alert_name),
         "severity": enum_value(alert.severity),
         "annotation": annotation_value(alert.annotation),
-        "annotations": dict(alert.annotations or {}),
+        "annotations": {key: capped(text) for key, text in (alert.annotations or {}).items()},
         "started_at": alert.started_at,
         "resolved_at": alert.resolved_at or None,
         "node_remediation_intent_id": alert.node_remediation_intent_id or None,
@@ -32,12 +47,12 @@ def annotation_value(annotation: AlertAnnotation | None) -> dict[str, Any] | Non
     events = annotation.xid.events if annotation.xid else []
     drained = annotation.slurm_node_unavailable
     return {
-        "title": annotation.title or None,
-        "summary_line": annotation.summary_line or None,
-        "description": annotation.description or None,
+        "title": capped(annotation.title) or None,
+        "summary_line": capped(annotation.summary_line) or None,
+        "description": capped(annotation.description) or None,
         "xid_codes": [e.xid_code for e in events],
         "xid_events": [{"xid_code": e.xid_code, "mnemonic": e.mnemonic or None, "count": e.count} for e in events],
-        "slurm_drain_reason": (drained.reason or None) if drained else None,
+        "slurm_drain_reason": (capped(drained.reason) or None) if drained else None,
     }
 
 
@@ -49,7 +64,7 @@ def remediation_values(remediation: Remediation) -> dict[str, Any]:
             values[name] = [alert_value(a) for a in remediation.linked_alerts]
             continue
         value = enum_value(getattr(remediation, name))
-        values[name] = value if value != "" else None
+        values[name] = capped(value) if value != "" else None
     return values
 
 
@@ -59,7 +74,7 @@ def attempt_value(remediation: Remediation) -> dict[str, Any]:
         "id": remediation.id,
         "mode": enum_value(remediation.mode),
         "state": enum_value(remediation.state),
-        "error_message": remediation.error_message or None,
+        "error_message": capped(remediation.error_message) or None,
         "start_time": remediation.start_time or None,
         "end_time": remediation.end_time or None,
     }

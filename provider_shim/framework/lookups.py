@@ -5,6 +5,10 @@ of a cluster lists the cluster's remediations (every page, up to ``max_pages``) 
 per-cluster lock; the other reads wait for that listing and answer from it. Ids the listing
 did not return (a long history cut at ``max_pages``, or a remediation gone since) fall back to
 one GET each, so a read is never wrong, only sometimes dearer. The cache lives for one launch.
+
+A listing the client cannot read (one malformed remediation makes its page unreadable) is not
+an error of every read of the cluster: the listing keeps the pages it could read, and the other
+reads fall back to their own GET, so only the resources of the unreadable remediation fail.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import threading
 from dataclasses import dataclass, field
 
 from together_api.client import TogetherClient
-from together_api.errors import NotFoundError
+from together_api.errors import NotFoundError, ResponseFormatError
 from together_api.models import Remediation
 
 from provider_shim.framework.base import ProviderError
@@ -90,6 +94,8 @@ class RemediationLookups:
                     break
         except NotFoundError:
             return {}  # no such cluster: every read falls back to its own GET (and finds nothing)
+        except ResponseFormatError as exc:
+            log.warning("the listing of cluster %s is unreadable (%s): each read of it gets its own remediation", cluster_id, exc)
         log.debug("listed %d remediations of cluster %s", len(by_id), cluster_id)
         return by_id
 
