@@ -221,12 +221,16 @@ def _change(
             current.get("remediation_id"), str
         ) else {}
 
+    # A replace onto another node (a changed instance_id) is not a new run of the same intent:
+    # the old node's name and alerts must not be shown next to the new instance.
+    same_target = all(before.get(k) == current.get(k) for k in ("cluster_id", "instance_id"))
+
     def pick(name: str) -> Any:
         """The plan's value, else what the prior state knows about the same remediation."""
         value = current.get(name)
         if (value is None or value is UNKNOWN) and known.get(name) is not None:
             return known[name]
-        if value is UNKNOWN and name in CARRIED_OVER and before.get(name):
+        if value is UNKNOWN and name in CARRIED_OVER and before.get(name) and same_target:
             return before[name]  # a new run of the same intent: its alerts and node are the old ones
         return value
 
@@ -342,6 +346,11 @@ def _replace_why(entry: ResourceChange, state: Any, drift: Drift | None) -> str:
     ended = _ended_why(state, drift)
     if ended:
         parts.append(ended)
+    live = drift.state_after if drift is not None else state  # refresh knows better than the state file
+    if live in CANCELLABLE_STATES:
+        # The destroy half of the replace cancels the remediation in place before the new one runs.
+        old = entry.change.before.get("id") if isinstance(entry.change.before, dict) else None
+        parts.append(f"cancels the current remediation{f' {old}' if isinstance(old, str) else ''} ({live})")
     reason = ACTION_REASONS.get(entry.action_reason or "", entry.action_reason)
     paths = {".".join(str(p) for p in path) for path in entry.change.replace_paths or []}
     if "state" in paths:  # the provider replaces on the live state only to run again

@@ -8,6 +8,7 @@ from typing import Any
 
 from together_remediation.review.gate import Violation
 from together_remediation.review.model import ClusterReview, RemediationChange, Review
+from together_remediation.review.text import safe_text
 from together_remediation.review.values import is_marker
 
 JSON_FORMAT_VERSION = "1.0"
@@ -29,7 +30,7 @@ def render_json(review: Review, violations: list[Violation] | None = None) -> st
         else {
             "passed": not violations,
             "violations": [
-                {"rule": v.rule, "message": v.message, "addresses": v.addresses} for v in violations
+                {"rule": v.rule, "message": _value(v.message), "addresses": _value(v.addresses)} for v in violations
             ],
         },
     }
@@ -49,7 +50,7 @@ def _cluster(cluster: ClusterReview) -> dict[str, Any]:
         "changes": [_change(change) for change in cluster.changes],
         "drift": [
             {
-                "address": d.address,
+                "address": _value(d.address),
                 "instance_id": _value(d.instance_id),
                 "node_name": _value(d.node_name),
                 "state_before": _value(d.state_before),
@@ -63,7 +64,7 @@ def _cluster(cluster: ClusterReview) -> dict[str, Any]:
 
 def _change(change: RemediationChange) -> dict[str, Any]:
     return {
-        "address": change.address,
+        "address": _value(change.address),
         "action": change.action.value,
         "runs_remediation": change.runs_remediation,
         "why": change.why,
@@ -95,6 +96,8 @@ def _change(change: RemediationChange) -> dict[str, Any]:
 def _value(value: Any) -> Any:
     if is_marker(value):
         return {value.json_key: True}
+    if isinstance(value, str):
+        return safe_text(value)  # a consumer that prints it gets no control or bidi characters
     if isinstance(value, list):
         return [_value(item) for item in value]
     if isinstance(value, dict):

@@ -10,6 +10,7 @@ from together_remediation.review.model import ACTION_ORDER, Action, Alert, Clust
 from together_remediation.review.text import (
     disruption_text,
     mode_text,
+    safe_text,
     short_mode_or_marker,
     short_severity,
     value_text,
@@ -23,17 +24,18 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*\[\]<>|#~])")
 
 
 def text(value: Any, missing: str = "—") -> str:
-    """Free text (a reason, a comment) made safe for one table cell."""
+    """Free text (a reason, a comment) made safe for one table cell: control, bidi and other
+    invisible characters shown as ``[U+XXXX]`` (``text.safe_text``), Markdown escaped."""
     if value is None or value == "" or is_marker(value):
         return value_text(value, missing)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(safe_text(str(value)).split()))
 
 
 def code(value: Any, missing: str = "—") -> str:
     """An identifier in a code span (backticks inside cannot close it)."""
     if value is None or value == "" or is_marker(value):
         return value_text(value, missing)
-    return "`" + str(value).replace("`", "'").replace("|", "\\|") + "`"
+    return "`" + " ".join(safe_text(str(value)).split()).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def render_markdown(review: Review, violations: list[Violation] | None = None) -> str:
