@@ -75,6 +75,28 @@ class Checker:
             # An unpaired surrogate (bytes decoded with errors="surrogateescape") is not text:
             # Terraform would silently turn it into U+FFFD.
             self.fail(prop, "must be valid Unicode text; it holds undecodable bytes (an unpaired surrogate)")
+        if "\x00" in value:
+            self.fail(prop, "must not contain a NUL character (U+0000)")
+        return value
+
+    def path_id(self, prop: str, value: Any, *, required: bool = False) -> Any:
+        """An id that becomes one segment of an API path: the provider's rule (``together_api.ids``,
+        copied: the constructs import nothing of the project), so synth refuses what validate does."""
+        value = self.string(prop, value, required=required)
+        if value is None or is_unresolved(value):
+            return value
+        if len(value) > MAX_ID_LENGTH:
+            self.fail(prop, f"has {len(value)} characters; at most {MAX_ID_LENGTH} are accepted")
+        problem = _id_problem(value)
+        if problem:
+            self.fail(prop, f"{value!r} {problem}; an id is one path segment of the API's URL")
+        return value
+
+    def text(self, prop: str, value: Any, *, max_length: int) -> Any:
+        """Free text (a reason, a comment) of at most ``max_length`` characters, or None when unset."""
+        value = self.string(prop, value)
+        if isinstance(value, str) and not is_unresolved(value) and len(value) > max_length:
+            self.fail(prop, f"has {len(value)} characters; at most {max_length} are accepted")
         return value
 
     def enum(self, prop: str, value: Any, enum_type: type[E], *, required: bool = False) -> Any:
@@ -92,8 +114,8 @@ class Checker:
             self.fail(prop, f"must be one of {', '.join(allowed)}; got {value!r}")
         return value
 
-    def enum_list(self, prop: str, value: Any, enum_type: type[E], *, min_items: int = 0) -> Any:
-        """A list of `enum_type` values, or None when unset."""
+    def enum_list(self, prop: str, value: Any, enum_type: type[E], *, min_items: int = 0, unique: bool = False) -> Any:
+        """A list of `enum_type` values, or None when unset; with `unique`, each value at most once."""
         if value is None:
             return None
         if is_unresolved(value):
@@ -103,6 +125,10 @@ class Checker:
         items = [self.enum(f"{prop}[{index}]", item, enum_type, required=True) for index, item in enumerate(value)]
         if len(items) < min_items:
             self.fail(prop, f"needs at least {min_items} item(s)")
+        known = [item for item in items if not is_unresolved(item)]
+        if unique and len(set(known)) != len(known):
+            repeated = sorted({item for item in known if known.count(item) > 1})
+            self.fail(prop, f"repeats {', '.join(repeated)}; each value may appear once")
         return items
 
     def string_list(self, prop: str, value: Any) -> Any:
@@ -132,12 +158,15 @@ class Checker:
             result[key] = item
         return result
 
-    def duration(self, prop: str, value: Any) -> Any:
-        """A Go duration string such as "30s", "5m" or "1h30m", or None when unset."""
+    def duration(self, prop: str, value: Any, *, minimum: str | None = None) -> Any:
+        """A Go duration string such as "30s", "5m" or "1h30m", or None when unset; with
+        `minimum` (a duration), at least that long (the provider's own floor)."""
         if value is None or is_unresolved(value):
             return value
         if not isinstance(value, str) or not (value == "0" or _DURATION.match(value)):
             self.fail(prop, f'must be a duration such as "30s", "5m" or "1h30m"; got {value!r}')
+        if minimum is not None and _seconds(value) < _seconds(minimum):
+            self.fail(prop, f"must be at least {minimum!r}; got {value!r}")
         return value
 
     def uuid(self, prop: str, value: Any, *, required: bool = False) -> Any:
@@ -176,6 +205,34 @@ class Checker:
         return float(value)
 
 
+MAX_ID_LENGTH = 256
+MAX_TEXT_LENGTH = 4096  # a reason or review comment: the provider's limits
+MIN_TIMEOUT = "1s"
+MIN_REQUEST_TIMEOUT = "1s"
+MIN_POLL_INTERVAL = "100ms"
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_PATH_CHARACTERS = {"/": "'/'", "\\": "'\\'", "?": "'?'", "#": "'#'", "%": "'%'"}
+
+
+def _seconds(duration: str) -> float:
+    return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in _DURATION_PART.findall(duration))
+
+
+def _id_problem(value: str) -> str | None:
+    """Why ``value`` cannot be one path segment (the copy of ``together_api.ids.id_problem``)."""
+    if value in (".", ".."):
+        return f"is {value!r}, which names a directory, not an id"
+    for char in value:
+        if char in _PATH_CHARACTERS:
+            return f"contains a {_PATH_CHARACTERS[char]}, which would change the request's path"
+        if char.isspace():
+            return "contains whitespace"
+        if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
+            return f"contains a control character (U+{ord(char):04X})"
+    return None
+
+
 def _is_utf8(text: str) -> bool:
     try:
         text.encode("utf-8")
@@ -202,5 +259,7 @@ def timeouts_block(check: Checker, value: Any, allowed: tuple[str, ...]) -> dict
     unknown = sorted(set(value) - set(allowed))
     if unknown:
         check.fail("timeouts", f"has no {', '.join(unknown)}; it takes {', '.join(allowed)}")
-    block = drop_unset({name: check.duration(f"timeouts.{name}", value.get(name)) for name in allowed})
+    block = drop_unset(
+        {name: check.duration(f"timeouts.{name}", value.get(name), minimum=MIN_TIMEOUT) for name in allowed}
+    )
     return block or None

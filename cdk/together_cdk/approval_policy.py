@@ -110,8 +110,8 @@ class ApprovalPolicy(Construct):
         depends_on: Sequence[Any] | None = None,
     ) -> None:
         check = Checker(scope, id)
-        check.string("cluster_id", cluster_id, required=True)
-        instance_id = check.string("instance_id", instance_id)
+        check.path_id("cluster_id", cluster_id, required=True)
+        instance_id = check.path_id("instance_id", instance_id)
         wait_for = check.enum("wait_for", wait_for, WaitFor)
         held = _xid_codes(check, "hold_xid_codes", hold_xid_codes)
         if isinstance(rules, (str, bytes)) or not isinstance(rules, Sequence) or not rules:

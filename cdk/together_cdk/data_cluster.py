@@ -42,7 +42,7 @@ class DataTogetherCluster(TogetherDataSource, cdk.TerraformDataSource):
         lifecycle: Any = None,
     ) -> None:
         check = Checker(scope, id)
-        self._attributes = drop_unset({"cluster_id": check.string("cluster_id", cluster_id, required=True)})
+        self._attributes = drop_unset({"cluster_id": check.path_id("cluster_id", cluster_id, required=True)})
         config = element_config(
             TERRAFORM_TYPE,
             provider=provider,

@@ -48,8 +48,8 @@ class DataTogetherRemediation(TogetherDataSource, cdk.TerraformDataSource):
         check = Checker(scope, id)
         self._attributes = drop_unset(
             {
-                "cluster_id": check.string("cluster_id", cluster_id, required=True),
-                "instance_id": check.string("instance_id", instance_id, required=True),
+                "cluster_id": check.path_id("cluster_id", cluster_id, required=True),
+                "instance_id": check.path_id("instance_id", instance_id, required=True),
                 "remediation_id": check.uuid("remediation_id", remediation_id, required=True),
             }
         )

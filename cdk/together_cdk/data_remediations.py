@@ -71,8 +71,8 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
         check = Checker(scope, id)
         self._attributes = drop_unset(
             {
-                "cluster_id": check.string("cluster_id", cluster_id, required=True),
-                "instance_id": check.string("instance_id", instance_id),
+                "cluster_id": check.path_id("cluster_id", cluster_id, required=True),
+                "instance_id": check.path_id("instance_id", instance_id),
                 "states": check.enum_list("states", states, RemediationState),
                 "modes": check.enum_list("modes", modes, RemediationMode),
                 "trigger": check.enum("trigger", trigger, RemediationTrigger),

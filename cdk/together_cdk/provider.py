@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from ._cdk import cdk
 from ._element import ProviderAttributes, create_in_node
-from ._values import Checker, drop_unset, is_unresolved
+from ._values import MIN_POLL_INTERVAL, MIN_REQUEST_TIMEOUT, Checker, drop_unset, is_unresolved
 
 PROVIDER_SOURCE = "together-remediation/together"
 PROVIDER_VERSION_CONSTRAINT = "~> 0.1"
@@ -64,9 +64,9 @@ class TogetherProvider(ProviderAttributes, cdk.TerraformProvider):
             {
                 "api_key": _api_key(check, api_key),
                 "base_url": _base_url(check, base_url),
-                "request_timeout": check.duration("request_timeout", request_timeout),
+                "request_timeout": check.duration("request_timeout", request_timeout, minimum=MIN_REQUEST_TIMEOUT),
                 "max_retries": check.integer("max_retries", max_retries, minimum=0),
-                "poll_interval": check.duration("poll_interval", poll_interval),
+                "poll_interval": check.duration("poll_interval", poll_interval, minimum=MIN_POLL_INTERVAL),
                 "max_in_flight_per_cluster": check.integer(
                     "max_in_flight_per_cluster", max_in_flight_per_cluster, minimum=1
                 ),
@@ -106,6 +106,8 @@ def _base_url(check: Checker, value: Any) -> Any:
     if value is None or is_unresolved(value):
         return value
     parts = urlsplit(value)
+    if "@" in parts.netloc:  # said without the URL: its user part may be the secret
+        check.fail("base_url", "must not carry credentials (user:password@); the key goes in TOGETHER_API_KEY")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         check.fail("base_url", f"must be an http(s) URL such as https://api.together.xyz/v1; got {value!r}")
     if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS:

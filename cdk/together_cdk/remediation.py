@@ -8,7 +8,7 @@ from typing import Any
 
 from ._cdk import cdk
 from ._element import TogetherResource, element_config
-from ._values import Checker, drop_unset, timeouts_block
+from ._values import MAX_TEXT_LENGTH, Checker, drop_unset, timeouts_block
 from .enums import RemediationMode, WaitFor
 from .references import AlertListReference, AttemptListReference
 
@@ -96,11 +96,11 @@ class Remediation(TogetherResource, cdk.TerraformResource):
             check.fail("mode", "set exactly one of mode and escalation")
         self._attributes = drop_unset(
             {
-                "cluster_id": check.string("cluster_id", cluster_id, required=True),
-                "instance_id": check.string("instance_id", instance_id, required=True),
+                "cluster_id": check.path_id("cluster_id", cluster_id, required=True),
+                "instance_id": check.path_id("instance_id", instance_id, required=True),
                 "mode": check.enum("mode", mode, RemediationMode),
-                "escalation": check.enum_list("escalation", escalation, RemediationMode, min_items=1),
-                "reason": check.string("reason", reason),
+                "escalation": check.enum_list("escalation", escalation, RemediationMode, min_items=1, unique=True),
+                "reason": check.text("reason", reason, max_length=MAX_TEXT_LENGTH),
                 "triggers": check.string_map("triggers", triggers),
                 "remediation_id": check.uuid("remediation_id", remediation_id),
                 "wait_for": check.enum("wait_for", wait_for, WaitFor),

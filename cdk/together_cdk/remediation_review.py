@@ -8,7 +8,7 @@ from typing import Any
 
 from ._cdk import cdk
 from ._element import TogetherResource, element_config
-from ._values import Checker, drop_unset, timeouts_block
+from ._values import MAX_TEXT_LENGTH, Checker, drop_unset, timeouts_block
 from .enums import NOT_AN_APPROVAL_MODE, RemediationMode, ReviewDecision, WaitFor
 from .references import AlertListReference
 
@@ -99,12 +99,12 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
         decision = check.enum("decision", decision, ReviewDecision, required=True)
         self._attributes = drop_unset(
             {
-                "cluster_id": check.string("cluster_id", cluster_id, required=True),
-                "instance_id": check.string("instance_id", instance_id, required=True),
+                "cluster_id": check.path_id("cluster_id", cluster_id, required=True),
+                "instance_id": check.path_id("instance_id", instance_id, required=True),
                 "remediation_id": check.uuid("remediation_id", remediation_id, required=True),
                 "decision": decision,
                 "mode": approval_mode(check, "mode", mode, decision),
-                "comment": check.string("comment", comment),
+                "comment": check.text("comment", comment, max_length=MAX_TEXT_LENGTH),
                 "wait_for": check.enum("wait_for", wait_for, WaitFor),
                 "timeouts": timeouts_block(check, timeouts, ("create",)),
             }

@@ -12,7 +12,7 @@ from constructs import Construct
 
 from ._cdk import cdk
 from ._element import synthesizes_hcl
-from ._values import Checker, PropError, is_unresolved, timeouts_block
+from ._values import MAX_TEXT_LENGTH, Checker, PropError, is_unresolved, timeouts_block
 from .data_cluster import DataTogetherCluster
 from .enums import RemediationMode
 from .remediation import Remediation, RemediationTimeouts
@@ -82,7 +82,7 @@ class RollingRemediation(Construct):
         depends_on: Sequence[Any] | None = None,
     ) -> None:
         check = Checker(scope, id)
-        check.string("cluster_id", cluster_id, required=True)
+        check.path_id("cluster_id", cluster_id, required=True)
         if (instance_ids is None) == (node_names is None):
             check.fail("instance_ids", "set exactly one of instance_ids and node_names")
         by_name = node_names is not None
@@ -92,6 +92,9 @@ class RollingRemediation(Construct):
             check.fail(keys_prop, "must be a list known at synth (the order of the roll)")
         if not keys:
             check.fail(keys_prop, "must name at least one node")
+        if not by_name:  # instance ids become path segments; node names are looked up in the cluster
+            for index, key in enumerate(keys):
+                check.path_id(f"instance_ids[{index}]", key)
         duplicates = sorted(key for key, times in Counter(keys).items() if times > 1)
         if duplicates:
             check.fail(keys_prop, f"lists {', '.join(duplicates)} more than once")
@@ -101,8 +104,8 @@ class RollingRemediation(Construct):
             mode = DEFAULT_MODE
         # Every prop the remediations share is checked here, so a bad one names this construct.
         mode = check.enum("mode", mode, RemediationMode)
-        escalation = check.enum_list("escalation", escalation, RemediationMode, min_items=1)
-        reason = check.string("reason", reason)
+        escalation = check.enum_list("escalation", escalation, RemediationMode, min_items=1, unique=True)
+        reason = check.text("reason", reason, max_length=MAX_TEXT_LENGTH)
         triggers = check.string_map("triggers", triggers)
         rerun_on_failure = check.boolean("rerun_on_failure", rerun_on_failure)
         timeouts = timeouts_block(check, timeouts, ("create", "delete"))
