@@ -11,6 +11,7 @@ from typing import Any
 
 from together_api.models import AlertAnnotation, PassiveHealthCheckAlert, Remediation, enum_value
 
+from provider_shim.framework.identity import strip_intent_token
 from provider_shim.framework.remediation_object import FIELDS as REMEDIATION_FIELDS
 
 MAX_STATE_TEXT = 16_384
@@ -57,13 +58,16 @@ def annotation_value(annotation: AlertAnnotation | None) -> dict[str, Any] | Non
 
 
 def remediation_values(remediation: Remediation) -> dict[str, Any]:
-    """Every field of ``REMEDIATION_FIELDS``; empty strings from the API become null."""
+    """Every field of ``REMEDIATION_FIELDS``; empty strings from the API become null, and the
+    reason loses the provider's intent token (`` [tf-XXXXXXXXXX]``)."""
     values: dict[str, Any] = {}
     for name in REMEDIATION_FIELDS:
         if name == "linked_alerts":
             values[name] = [alert_value(a) for a in remediation.linked_alerts]
             continue
         value = enum_value(getattr(remediation, name))
+        if name == "reason":
+            value = strip_intent_token(value)  # the provider's intent token is its own, never the user's
         values[name] = capped(value) if value != "" else None
     return values
 

@@ -22,6 +22,7 @@ from together_api.errors import NotFoundError, ResponseFormatError
 from together_api.models import Remediation
 
 from provider_shim.framework.base import ProviderError
+from provider_shim.framework.identity import RemediationIndex
 
 log = logging.getLogger("provider_shim.lookups")
 
@@ -37,6 +38,7 @@ NEWEST_FIRST = "create_time desc"
 class _ClusterListing:
     lock: threading.Lock = field(default_factory=threading.Lock)
     by_id: dict[str, Remediation] | None = None
+    index: RemediationIndex | None = None  # by canonical id and intent token, made on first use
 
 
 class RemediationLookups:
@@ -71,6 +73,15 @@ class RemediationLookups:
     def cluster_remediations(self, cluster_id: str) -> dict[str, Remediation]:
         """The cached listing of the cluster (possibly cut short on a long history)."""
         return self._listing(cluster_id)
+
+    def cluster_index(self, cluster_id: str) -> RemediationIndex:
+        """The cached listing by canonical id and intent token: where creates look for their own."""
+        by_id = self._listing(cluster_id)
+        entry = self._clusters[cluster_id]
+        with entry.lock:
+            if entry.index is None:
+                entry.index = RemediationIndex.of(by_id.values())
+            return entry.index
 
     def _listing(self, cluster_id: str) -> dict[str, Remediation]:
         with self._lock:

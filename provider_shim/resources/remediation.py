@@ -6,19 +6,38 @@ when it ended FAILED or CANCELLED and ``rerun_on_failure`` asks for another atte
 (replacement, with a warning saying why), or when it is still on its way and ``wait_for`` asks
 to wait for more (in-place update that waits).
 
-Identity: the remediation id is derived from the intent (see ``framework.identity``), so every
-create is exactly-once, even across a killed apply; replacements move to the next attempt.
+Identity (docs/design/contracts.md, "Identity: one declaration, one repair"): the create sends an
+id derived from the intent and carries an intent token in its reason, so the provider finds its
+own remediations whether or not the API honours the id (``framework.identity``). A create is a
+single pass: intent → where to start, adopt or a new attempt (``framework.adoption``) → find or
+create (``framework.creating``) → wait → state; what the apply saw is kept in private state for
+the drift warnings of later plans (``framework.applied``).
 """
 
 from __future__ import annotations
 
+import enum
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from tf.types import Unknown
 
+from provider_shim.framework.adoption import (
+    PLANNED_START_KEY,
+    PlannedStart,
+    Start,
+    StartKind,
+    adoption_warning,
+    choose_start,
+    earlier_attempt_note,
+)
+from provider_shim.framework.applied import AppliedRecord, Seen, drift_since_apply, live_seen, store_live
 from provider_shim.framework.base import ApplyCall, Call, PlanCall, ProviderError, ReadCall, ResourceType, State
+from provider_shim.framework.convert import attempt_value, remediation_values
+from provider_shim.framework.creating import Created, create_once, id_honoured
 from provider_shim.framework.durations import format_duration, parse_duration
+from provider_shim.framework.identity import Intent, Position
 from provider_shim.framework.schema import (
     ALERT_OBJECT,
     REMEDIATION_FIELD_DESCRIPTIONS as FIELD,
@@ -37,8 +56,8 @@ from provider_shim.framework.schema import (
 )
 from provider_shim.framework.validation import Validator, is_known
 from provider_shim.framework.progress import remediation_state as _state
+from provider_shim.framework.waiting import wait_for_remediation
 from together_api import vocabulary
-from together_api.ids import canonical_remediation_id
 from together_api.vocabulary import satisfied
 
 log = logging.getLogger("provider_shim.remediation")
@@ -74,6 +93,8 @@ LIVE_FIELDS = (
     "error_message", "reviewed_by", "review_time", "review_comment", "instance_name",
     "active_health_check_run_id", "passive_health_check_event_id", "linked_alerts",
 )
+# What the intent is made of: a create plan looks for leftovers only when all of them are known.
+INTENT_FIELDS = ("cluster_id", "instance_id", "mode", "escalation", "reason", "triggers")
 CHANGING_FIELDS = tuple(f for f in LIVE_FIELDS if f not in ("trigger", "requested_by", "create_time", "instance_name")) + ("attempts",)
 
 
@@ -102,7 +123,15 @@ class RemediationResource(ResourceType):
                     "ended FAILED. Exactly one of `mode` and `escalation`. Changing it forces a new remediation.",
                     force_new=True,
                 ),
-                optional("reason", String(), FIELD["reason"] + " Changing it forces a new remediation.", force_new=True),
+                optional(
+                    "reason",
+                    String(),
+                    FIELD["reason"] + " Changing it forces a new remediation. The provider appends an intent token, "
+                    "` [tf-XXXXXXXXXX]` (ten hex digits of the remediation_id it sends), to the reason it sends: it finds "
+                    "the provider's own remediations when the API does not keep its ids. Together's console and API show "
+                    "it; state, data sources and the plan review never do.",
+                    force_new=True,
+                ),
                 optional(
                     "triggers",
                     Map(String()),
@@ -112,9 +141,11 @@ class RemediationResource(ResourceType):
                 optional_computed(
                     "remediation_id",
                     String(),
-                    "Idempotency key (a UUID) sent with the create: the remediation's id. When unset, the provider "
-                    "derives it from the intent, so a retried or re-run apply never starts a second remediation. "
-                    "Setting it forces a new remediation when it changes.",
+                    "Idempotency key (a UUID, in any spelling: upper case, braces and `urn:uuid:` are compared in "
+                    "canonical form) sent with the create. When unset, the provider derives it from the intent (and a new "
+                    "one for each attempt and escalation step), so a retried or re-run apply never starts a second "
+                    "remediation. An explicit id names one remediation: if it exists with another instance, mode or reason, "
+                    "the plan fails quoting it. Setting it forces a new remediation when it changes.",
                     force_new=True,
                 ),
                 optional_computed(
@@ -134,7 +165,19 @@ class RemediationResource(ResourceType):
                     "Default false: a failed remediation stays as it is.",
                     default=False,
                 ),
-                computed("id", String(), "The remediation's id (a UUID), the same as `remediation_id`."),
+                computed(
+                    "id",
+                    String(),
+                    "The remediation's id (a UUID) as the API answers it: the same as `remediation_id` (in canonical "
+                    "form) when the API honours the id sent, the server's own id when it does not.",
+                ),
+                computed(
+                    "adopted_remediation_id",
+                    String(),
+                    "Set when the create adopted an existing remediation of this declaration (the leftover of an "
+                    "interrupted apply) instead of starting one: the plan says so with a warning and shows this id; "
+                    "null when the create started its own remediation.",
+                ),
                 *[computed(name, ALERT_OBJECT_LIST if name == "linked_alerts" else String(), FIELD[name]) for name in LIVE_FIELDS],
                 computed(
                     "attempts",
@@ -180,14 +223,17 @@ class RemediationResource(ResourceType):
             planned["rerun_on_failure"] = False
 
         if call.prior is None:
-            chosen = planned.get("remediation_id")
-            # The API answers with the lower-case hyphenated form of a UUID, whatever its spelling here.
-            planned["id"] = canonical_remediation_id(chosen) if is_known(chosen) else Unknown
+            self._plan_create(call)
             return
 
         prior = call.prior
+        intent = Intent.of(prior)
+        record = _applied_record(call.private, intent, prior)
+        record.store(call.private)  # the position reaches the create plan of a replacement
         live_state = prior.get("state")
-        if not call.requires_replace and planned.get("rerun_on_failure") is True and live_state in vocabulary.RERUN_STATES:
+        reruns = not call.requires_replace and planned.get("rerun_on_failure") is True and live_state in vocabulary.RERUN_STATES
+        self._warn_drift(call, record, skip_state=reruns)
+        if reruns:
             call.requires_replace.append("state")
             planned["state"] = Unknown
             because = f": {prior.get('error_message')}" if prior.get("error_message") else ""
@@ -199,7 +245,7 @@ class RemediationResource(ResourceType):
             return
         if call.requires_replace:
             return
-        if _ladder_unfinished(prior):
+        if _ladder_unfinished(intent, record.position, live_state):
             # The update climbs on to the next mode: a new remediation, so every live field changes.
             for name in (*LIVE_FIELDS, "id", "attempts"):
                 planned[name] = Unknown
@@ -209,6 +255,48 @@ class RemediationResource(ResourceType):
             # Still on its way: the update waits for it, so these may change.
             for name in CHANGING_FIELDS:
                 planned[name] = Unknown
+
+    def _plan_create(self, call: PlanCall) -> None:
+        """Look for this declaration's leftovers: the plan says whether the apply adopts or runs one."""
+        planned = call.planned
+        planned["id"] = Unknown  # the server's id: known only once it answers (it may not honour ours)
+        planned["adopted_remediation_id"] = Unknown
+        if not all(planned.get(name) is None or is_known(planned.get(name)) for name in INTENT_FIELDS):
+            return  # the apply decides, and says so when it adopts
+        intent = Intent.of(planned)
+        first_attempt = _first_attempt(call.session, intent, AppliedRecord.from_private(call.private))
+        call.private.clear()  # a replacement's create starts from nothing of the old object
+        start = self._choose_start(call.session, intent, first_attempt, _timeout(planned, "create"))
+        PlannedStart.of(start).store(call.private)
+        single = intent.steps == 1
+        if config_unset(call.config, "remediation_id") and single:
+            planned["remediation_id"] = intent.id_at(start.position)
+        if start.adopting:
+            planned["adopted_remediation_id"] = start.remediation.id
+            if single:
+                planned["id"] = start.remediation.id
+            call.warn(*adoption_warning(start, "This plan"))
+        else:
+            planned["adopted_remediation_id"] = None
+            note = earlier_attempt_note(start)
+            if note is not None:
+                call.warn(*note)
+
+    def _choose_start(self, session, intent: Intent, first_attempt: int, timeout: float) -> Start:
+        return choose_start(
+            intent,
+            session.lookups.cluster_index(intent.cluster_id),
+            first_attempt=first_attempt,
+            released=session.released.ids(),
+            create_timeout=timeout,
+        )
+
+    def _warn_drift(self, call: PlanCall, record: AppliedRecord, *, skip_state: bool) -> None:
+        live = live_seen(call.private)
+        for drift in drift_since_apply(record, live, call.prior or {}):
+            if skip_state and drift.summary.startswith(f"Remediation {call.prior.get('id')} ended"):
+                continue  # the replacement's own warning says it
+            call.warn(drift.summary, drift.detail)
 
     def plan_destroy(self, call: PlanCall) -> None:
         # Destroy plans reach the provider (the plan_destroy capability): say what the apply will
@@ -232,76 +320,86 @@ class RemediationResource(ResourceType):
     # ---- apply ----------------------------------------------------------------------------
 
     def create(self, call: ApplyCall) -> State | None:
-        session = call.session
+        """intent → where to start (adopt or a new attempt) → find or create → wait → state."""
         planned = dict(call.planned or {})
-        cluster_id, instance_id = planned["cluster_id"], planned["instance_id"]
-        ladder = _ladder(planned)
+        intent = Intent.of(planned)
         timeout = _timeout(planned, "create")
-        chosen = planned.get("remediation_id")
-        if is_known(chosen):
-            base, attempt = chosen, 0  # a fixed id names one remediation: never a new attempt
-        else:
-            base = _intent_base(planned, ladder)
-            attempt = session.forgotten.next_attempt(base)
-
-        with session.rollout_slot(cluster_id) as started:
+        with call.session.rollout_slot(intent.cluster_id) as started:
             if not started:
                 raise ProviderError("Stopped before the remediation was created", "Terraform asked the provider to stop.")
-            step, remediation = 0, None
-            adopted = self._adopt(session, cluster_id, instance_id, base, attempt, len(ladder))
-            if adopted is not None:
-                attempt, step, remediation = adopted
-                log.info("adopting remediation %s on %s/%s (%s): it already exists", remediation.id, cluster_id, instance_id, _state(remediation))
-            attempts: list[Any] = self._earlier_steps(session, cluster_id, instance_id, base, attempt, step)
-            remediation, outcome = self._run_ladder(call, planned, ladder, base, attempt, step, remediation, attempts, timeout)
+            start = self._start_of_apply(call, intent, timeout)
+            run = self._run_ladder(call, intent, planned, start.position, start.remediation if start.adopting else None, [], timeout)
 
-        if outcome == "timeout":
+        if run.outcome is Outcome.TIMEOUT:
             # An error with a new state taints the resource, and the next apply would replace it:
             # a second run of a remediation that is still on its way. Leave it out of state; the
-            # next apply derives the same id and adopts it (and waits again), so it runs once.
+            # next apply finds it (id or intent token) and adopts it (and waits again), so it runs once.
             raise ProviderError(
-                f"Timed out creating remediation {remediation.id}",
-                f"The remediation of {cluster_id}/{instance_id} is still {_state(remediation)} after "
+                f"Timed out creating remediation {run.remediation.id}",
+                f"The remediation of {intent.cluster_id}/{intent.instance_id} is still {_state(run.remediation)} after "
                 f"{format_duration(timeout)} (timeouts.create) and carries on. Run terraform apply again to wait "
                 "for it: the provider finds this remediation and adopts it instead of starting another.",
             )
-        state = self._state_from(planned, remediation, attempts)
-        self._report_outcome(call, remediation, outcome, timeout, "creating", state["attempts"])
+        planned["adopted_remediation_id"] = start.remediation.id if start.adopting and not start.planned_as_new else None
+        state = self._state_from(planned, intent, run)
+        _store_applied(call.private, intent, run)
+        self._report_outcome(call, run.remediation, run.outcome, timeout, "creating", state["attempts"])
         return state
 
-    def _run_ladder(self, call, planned, ladder, base, attempt, step, remediation, attempts, timeout):
-        """Create (unless given) and wait for step ``step``; on FAILED, go on to the next mode.
+    def _start_of_apply(self, call: ApplyCall, intent: Intent, timeout: float) -> ApplyStart:
+        """Where this create starts: the plan's choice, checked against what exists now."""
+        session = call.session
+        planned_start = PlannedStart.from_private(call.private)
+        first_attempt = _first_attempt(session, intent, None)
+        if planned_start is not None:
+            first_attempt = max(first_attempt, planned_start.position.attempt)
+        start = self._choose_start(session, intent, first_attempt, timeout)
+        call.private.pop(PLANNED_START_KEY, None)
+        if planned_start is None:
+            if start.adopting:
+                call.warn(*adoption_warning(start, "The apply"))
+            return ApplyStart.of(start, planned_as_new=False)
+        if planned_start.kind is StartKind.ADOPT:
+            if start.adopting and start.remediation.id == planned_start.remediation_id:
+                call.warn(*adoption_warning(start, "The apply"))
+                return ApplyStart.of(start, planned_as_new=False)
+            raise _plan_no_longer_holds(intent, planned_start, start)
+        if start.position == planned_start.position:
+            if start.adopting:
+                # The create this plan makes exists already: an interrupted apply of this same plan.
+                log.info("remediation %s of the planned attempt exists already: carrying on with it", start.remediation.id)
+            return ApplyStart.of(start, planned_as_new=True)
+        raise _plan_no_longer_holds(intent, planned_start, start)
 
-        Every remediation waited for is recorded in ``attempts``. Returns the last remediation
-        and how its wait ended.
+    def _run_ladder(self, call, intent: Intent, planned: State, position: Position, remediation, attempts: list, timeout: float) -> LadderRun:
+        """Create (unless given) and wait for step ``position.step``; on FAILED, go on to the next mode.
+
+        Every remediation waited for is recorded in ``attempts``.
         """
-        from provider_shim.framework.identity import attempt_id
-        from provider_shim.framework.waiting import wait_for_remediation
-
-        cluster_id, instance_id = planned["cluster_id"], planned["instance_id"]
+        created: Created | None = None
         while True:
             if remediation is None:
-                remediation = call.session.client.create_remediation(
-                    cluster_id, instance_id, ladder[step], planned.get("reason"), remediation_id=attempt_id(base, attempt, step)
-                )
-                log.info("created remediation %s on %s/%s (%s, %s)", remediation.id, cluster_id, instance_id, ladder[step], _state(remediation))
-            last_step = step == len(ladder) - 1
+                created = create_once(call.session, intent, position)
+                remediation = created.remediation
+                log.info("created remediation %s on %s/%s (%s, %s)", remediation.id, intent.cluster_id, intent.instance_id, intent.mode_at(position), _state(remediation))
+            last_step = position.step == intent.steps - 1
             remediation, outcome = wait_for_remediation(call.session, remediation, planned["wait_for"] if last_step else "terminal", timeout)
+            outcome = Outcome(outcome)
             _record(attempts, remediation)
-            if outcome == "done" and _state(remediation) == "FAILED" and not last_step:
-                log.info("remediation %s failed; escalating to %s", remediation.id, ladder[step + 1])
-                step, remediation = step + 1, None
+            if outcome is Outcome.DONE and _state(remediation) == "FAILED" and not last_step:
+                log.info("remediation %s failed; escalating to %s", remediation.id, intent.modes[position.step + 1])
+                position, remediation = Position(position.attempt, position.step + 1), None
                 continue
-            return remediation, outcome
+            return LadderRun(remediation, position, outcome, attempts, created)
 
     def update(self, call: ApplyCall) -> State | None:
-        from provider_shim.framework.waiting import wait_for_remediation
-
         planned = dict(call.planned or {})
         prior = call.prior or {}
         # Unknown planned values are refilled from the remediation below (remediation_id too).
         state = {**prior, **planned}
-        if satisfied(prior.get("state"), planned.get("wait_for") or "terminal") and not _ladder_unfinished(prior):
+        intent = Intent.of(prior)
+        record = _applied_record(call.private, intent, prior)
+        if satisfied(prior.get("state"), planned.get("wait_for") or "terminal") and not _ladder_unfinished(intent, record.position, prior.get("state")):
             return state
         session = call.session
         current = session.lookups.fetch(prior["cluster_id"], prior["instance_id"], prior["id"])
@@ -309,16 +407,16 @@ class RemediationResource(ResourceType):
             raise ProviderError(f"Remediation {prior['id']} no longer exists", "It was deleted outside of Terraform; run terraform apply again to recreate it.")
         timeout = _timeout(planned, "create")
         attempts = _attempt_models(prior.get("attempts"))
-        ladder = _ladder(planned)
-        base, where = _ladder_position(prior, ladder)
-        if where is not None:
+        if intent.steps > 1 and record.position is not None:
             # An apply stopped mid-ladder: wait for this step and, if it fails, climb on.
-            current, outcome = self._run_ladder(call, planned, ladder, base, where[0], where[1], current, attempts, timeout)
+            run = self._run_ladder(call, intent, planned, record.position, current, attempts, timeout)
         else:
             current, outcome = wait_for_remediation(call.session, current, planned["wait_for"], timeout)
             _record(attempts, current)
-        result = self._state_from(state, current, attempts)
-        self._report_outcome(call, current, outcome, timeout, "waiting for", result["attempts"])
+            run = LadderRun(current, record.position, Outcome(outcome), attempts, None)
+        result = self._state_from(state, intent, run)
+        _store_applied(call.private, intent, run, record)
+        self._report_outcome(call, run.remediation, run.outcome, timeout, "waiting for", result["attempts"])
         return result
 
     def delete(self, call: ApplyCall) -> None:
@@ -332,7 +430,7 @@ class RemediationResource(ResourceType):
             if current is not None and _state(current) not in vocabulary.TERMINAL_STATES:
                 current = self._wait_for_end(call, current, _timeout(prior, "delete"))
             log.info("removed remediation %s from state (%s)", remediation_id, _state(current) if current else "gone")
-        self._remember_forgotten(session, prior)
+        self._release(session, prior, call.private)
 
     def _wait_for_end(self, call: ApplyCall, current, timeout: float):
         """A started remediation (quarantine states, RUNNING) cannot be cancelled: wait for its end.
@@ -340,8 +438,6 @@ class RemediationResource(ResourceType):
         Not ending within ``timeouts.delete`` is an error that says which state it is in and why
         that cannot be cancelled; the remediation stays in state.
         """
-        from provider_shim.framework.waiting import wait_for_remediation
-
         state = _state(current)
         because = STARTED_BECAUSE.get(state, f"it is {state}")
         log.info(
@@ -349,13 +445,13 @@ class RemediationResource(ResourceType):
             current.id, state, because, format_duration(timeout),
         )
         current, outcome = wait_for_remediation(call.session, current, "terminal", timeout)
-        if outcome == "done":
+        if Outcome(outcome) is Outcome.DONE:
             return current
         state = _state(current)
         because = STARTED_BECAUSE.get(state, f"it is {state}")
         waited = (
             "Terraform asked the provider to stop before it ended"
-            if outcome == "stopped"
+            if Outcome(outcome) is Outcome.STOPPED
             else f"destroy waited {format_duration(timeout)} (timeouts.delete) and it has not ended"
         )
         raise ProviderError(
@@ -373,8 +469,6 @@ class RemediationResource(ResourceType):
         remediation = call.session.lookups.require(
             cluster_id, instance_id, remediation_id, summary="Cannot import a remediation that does not exist"
         )
-        from provider_shim.framework.convert import remediation_values
-
         values = remediation_values(remediation)
         base = {
             "cluster_id": cluster_id,
@@ -384,8 +478,12 @@ class RemediationResource(ResourceType):
             "remediation_id": remediation_id,
             "wait_for": "terminal",
             "rerun_on_failure": False,
+            "adopted_remediation_id": None,
         }
-        return self._state_from(base, remediation, [remediation])
+        intent = Intent.of(base)
+        run = LadderRun(remediation, Position(0, 0), Outcome.DONE, [remediation], None)
+        _store_applied(call.private, intent, run)
+        return self._state_from(base, intent, run)
 
     def read(self, call: ReadCall) -> State | None:
         state = call.state
@@ -393,42 +491,16 @@ class RemediationResource(ResourceType):
         if remediation is None:
             log.info("remediation %s no longer exists: removing it from state", state["id"])
             return None
-        return self._state_from(state, remediation, _attempt_models(state.get("attempts")))
+        intent = Intent.of(state)
+        record = _applied_record(call.private, intent, state)
+        if record.seen is None:  # a state from before this record: what is seen now is the baseline
+            record = record.seeing(remediation)
+        record.store(call.private)
+        store_live(call.private, remediation)
+        run = LadderRun(remediation, record.position, Outcome.DONE, _attempt_models(state.get("attempts")), None)
+        return self._state_from(state, intent, run, keep_remediation_id=True)
 
     # ---- helpers --------------------------------------------------------------------------
-
-    def _adopt(self, session, cluster_id, instance_id, base, attempt, steps):
-        """The latest existing remediation of this intent from ``attempt`` on, if any.
-
-        A create finding its own id already there is an apply that was cut short after the POST:
-        adopt that remediation instead of starting another.
-        """
-        from provider_shim.framework.identity import MAX_ATTEMPTS_SEARCHED, attempt_id
-
-        known = session.lookups.cluster_remediations(cluster_id)
-        latest = None
-        for a in range(attempt, attempt + MAX_ATTEMPTS_SEARCHED):
-            found_in_attempt = False
-            for s in range(steps):
-                rid = attempt_id(base, a, s)
-                if rid in known and known[rid].instance_id == instance_id:
-                    latest, found_in_attempt = (a, s, rid), True
-            if not found_in_attempt and a > attempt:
-                break
-        if latest is None:
-            return None
-        fresh = session.lookups.fetch(cluster_id, instance_id, latest[2])
-        return (latest[0], latest[1], fresh) if fresh is not None else None
-
-    def _earlier_steps(self, session, cluster_id, instance_id, base, attempt, step) -> list:
-        from provider_shim.framework.identity import attempt_id
-
-        earlier = []
-        for s in range(step):
-            found = session.lookups.fetch(cluster_id, instance_id, attempt_id(base, attempt, s))
-            if found is not None:
-                earlier.append(found)
-        return earlier
 
     def _cancel(self, session, remediation):
         from together_api.errors import FailedPreconditionError, NotFoundError
@@ -443,45 +515,50 @@ class RemediationResource(ResourceType):
             # It moved on (started or ended) between the read and the cancel: look again.
             return session.lookups.fetch(remediation.cluster_id, remediation.instance_id, remediation.id)
 
-    def _remember_forgotten(self, session, prior: State) -> None:
-        """Tell this launch's creates that this attempt is gone, so a replacement takes the next one."""
-        from provider_shim.framework.identity import locate
+    def _release(self, session, prior: State, private: dict) -> None:
+        """This object is gone from state: its attempt is never adopted again.
 
-        if is_known(prior.get("remediation_id")) and prior.get("remediation_id") and not _derived(prior):
-            return
-        ladder = _ladder(prior)
-        base = _intent_base(prior, ladder)
-        for rid in [prior.get("id")] + [a.get("id") for a in prior.get("attempts") or []]:
-            where = locate(base, rid, len(ladder)) if rid else None
-            if where is not None:
-                session.forgotten.record(base, where[0])
+        In this launch, a replacement's create takes the next attempt (``ForgottenAttempts``);
+        across launches, the released journal keeps its ids out of every adoption.
+        """
+        intent = Intent.of(prior)
+        record = _applied_record(private, intent, prior)
+        if record.position is not None:
+            session.forgotten.record(intent.base_id, record.position.attempt)
+        session.released.release([prior.get("id")] + [a.get("id") for a in prior.get("attempts") or []])
 
-    def _state_from(self, base: State, remediation, attempts: list) -> State:
-        from provider_shim.framework.convert import attempt_value, remediation_values
-
-        values = remediation_values(remediation)
+    def _state_from(self, base: State, intent: Intent, run: LadderRun, *, keep_remediation_id: bool = False) -> State:
+        values = remediation_values(run.remediation)
         state = dict(base)
         for name in LIVE_FIELDS:
             state[name] = values[name]
-        state["id"] = remediation.id
-        state["remediation_id"] = state.get("remediation_id") if is_known(state.get("remediation_id")) else None
-        if not state.get("remediation_id"):
-            state["remediation_id"] = remediation.id
-        entries = [a if isinstance(a, dict) else attempt_value(a) for a in attempts]
-        _record(entries, remediation)
+        state["id"] = run.remediation.id  # always the server's id
+        configured = state.get("remediation_id")
+        if intent.fixed and is_known(configured):
+            pass  # what the user configured, in the user's spelling
+        elif keep_remediation_id and is_known(configured) and configured:
+            pass
+        elif run.position is not None:
+            state["remediation_id"] = intent.id_at(run.position)  # the id the create sent
+        else:
+            state["remediation_id"] = run.remediation.id
+        if not is_known(state.get("adopted_remediation_id")):
+            state["adopted_remediation_id"] = None
+        entries = [a if isinstance(a, dict) else attempt_value(a) for a in run.attempts]
+        _record(entries, run.remediation)
         state["attempts"] = entries
         return state
 
-    def _report_outcome(self, call: Call, remediation, outcome: str, timeout: float, doing: str, attempts: list | None = None) -> None:
+    def _report_outcome(self, call: Call, remediation, outcome: Outcome, timeout: float, doing: str, attempts: list | None = None) -> None:
         state = _state(remediation)
         where = f"{remediation.cluster_id}/{remediation.instance_id}"
-        if outcome == "stopped":
+        if outcome is Outcome.STOPPED:
             call.warn(
                 f"Stopped waiting for remediation {remediation.id} ({state})",
                 f"Terraform asked the provider to stop. The remediation of {where} is kept in state; "
                 "the next plan shows where it got to.",
             )
-        elif outcome == "timeout":
+        elif outcome is Outcome.TIMEOUT:
             call.error(
                 f"Timed out {doing} remediation {remediation.id}",
                 f"The remediation of {where} is still {state} after {format_duration(timeout)} "
@@ -506,21 +583,98 @@ class RemediationResource(ResourceType):
             )
 
 
+class Outcome(enum.Enum):
+    """How a wait ended (``framework.waiting``)."""
+
+    DONE = "done"
+    STOPPED = "stopped"
+    TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True)
+class ApplyStart:
+    """Where the apply's create starts; ``planned_as_new``: the plan said "a new remediation"."""
+
+    kind: StartKind
+    position: Position
+    remediation: Any
+    planned_as_new: bool
+
+    @property
+    def adopting(self) -> bool:
+        return self.kind is StartKind.ADOPT
+
+    @classmethod
+    def of(cls, start: Start, *, planned_as_new: bool) -> ApplyStart:
+        return cls(start.kind, start.position, start.remediation, planned_as_new)
+
+
+@dataclass
+class LadderRun:
+    """The last remediation waited for, where it sits, how the wait ended, every step waited for."""
+
+    remediation: Any
+    position: Position | None
+    outcome: Outcome
+    attempts: list
+    created: Created | None
+
+
+def config_unset(config: State, name: str) -> bool:
+    return config.get(name) is None
+
+
+def _plan_no_longer_holds(intent: Intent, planned: PlannedStart, now: Start) -> ProviderError:
+    planned_text = (
+        f"to adopt remediation {planned.remediation_id}" if planned.kind is StartKind.ADOPT else "to start a new remediation"
+    )
+    now_text = (
+        f"remediation {now.remediation.id} ({_state(now.remediation)}) is what this declaration would adopt now"
+        if now.adopting
+        else "the adoption no longer holds (the remediation ended, was cancelled, or is gone)"
+    )
+    return ProviderError(
+        f"The plan for {intent.cluster_id}/{intent.instance_id} no longer holds: run terraform plan again",
+        f"The plan said {planned_text}, but {now_text}. Nothing was created. Run terraform plan (or apply) "
+        "again: the new plan says what the apply will do.",
+    )
+
+
+def _first_attempt(session, intent: Intent, record: AppliedRecord | None) -> int:
+    """The first attempt a create may use: past any this launch forgot and the replaced object's."""
+    first = 0 if intent.fixed else session.forgotten.next_attempt(intent.base_id)
+    if record is not None and record.position is not None and record.sent_id and intent.position_of_id(record.sent_id) is not None:
+        first = max(first, record.position.attempt + 1)  # the create of a replacement
+    return first
+
+
+def _applied_record(private: dict, intent: Intent, values: State) -> AppliedRecord:
+    """The private record, or one rebuilt from the state (states written before it existed)."""
+    record = AppliedRecord.from_private(private)
+    if record is not None and record.position is not None:
+        return record
+    sent = values.get("remediation_id") if not intent.fixed else intent.base_id
+    position = intent.position_of_id(sent) or intent.position_of_id(values.get("id"))
+    if intent.fixed and position is None:
+        position = Position(0, 0)
+    sent_id = intent.id_at(position) if position is not None else None
+    return AppliedRecord(position, sent_id, record.honoured if record else None, record.seen if record else None)
+
+
+def _store_applied(private: dict, intent: Intent, run: LadderRun, earlier: AppliedRecord | None = None) -> None:
+    position = run.position
+    sent_id = intent.id_at(position) if position is not None else None
+    if run.created is not None:
+        honoured = run.created.honoured
+    else:
+        honoured = earlier.honoured if earlier is not None else (id_honoured(sent_id, run.remediation) if sent_id else None)
+    AppliedRecord(position, sent_id, honoured, Seen.of(run.remediation)).store(private)
+    store_live(private, run.remediation)
+
+
 def _all_of(states) -> str:
     names = [s for s in vocabulary.STATE_NAMES if s in states]
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-
-
-def _ladder(values: State) -> list:
-    """The modes to try in order: the escalation, or the one mode."""
-    return list(values.get("escalation") or [values.get("mode")])
-
-
-def _intent_base(values: State, ladder: list) -> str:
-    """The base id the provider derives from the intent (see ``framework.identity``)."""
-    from provider_shim.framework.identity import intent_base_id
-
-    return intent_base_id(values["cluster_id"], values["instance_id"], ladder, values.get("reason"), values.get("triggers"))
 
 
 def _timeout(values: State, operation: str) -> float:
@@ -534,8 +688,6 @@ def _attempt_models(entries: Any) -> list:
 
 def _record(attempts: list, remediation) -> None:
     """Put ``remediation`` in the attempts list: refresh its entry, or append it."""
-    from provider_shim.framework.convert import attempt_value
-
     entry = attempt_value(remediation)
     for index, existing in enumerate(attempts):
         if (existing["id"] if isinstance(existing, dict) else existing.id) == remediation.id:
@@ -544,39 +696,11 @@ def _record(attempts: list, remediation) -> None:
     attempts.append(entry)
 
 
-def _ladder_position(prior: State, ladder: list) -> tuple[str, tuple[int, int] | None]:
-    """The intent's base id and ``(attempt, step)`` of the prior remediation, for escalations."""
-    from provider_shim.framework.identity import locate
-
-    if len(ladder) < 2:
-        return "", None
-    chosen = prior.get("remediation_id")
-    bases = [_intent_base(prior, ladder)]
-    if chosen:
-        bases.append(chosen)
-    for base in bases:
-        where = locate(base, prior["id"], len(ladder))
-        if where is not None:
-            return base, where
-    return "", None
-
-
-def _ladder_unfinished(prior: State) -> bool:
+def _ladder_unfinished(intent: Intent, position: Position | None, state: str | None) -> bool:
     """An escalation whose current step FAILED with modes left to try (its apply was stopped)."""
-    ladder = list(prior.get("escalation") or [])
-    if prior.get("state") != "FAILED" or len(ladder) < 2:
+    if state != "FAILED" or intent.steps < 2 or position is None:
         return False
-    _, where = _ladder_position(prior, ladder)
-    return where is not None and where[1] < len(ladder) - 1
-
-
-def _derived(prior: State) -> bool:
-    """Whether the prior remediation_id was derived by the provider (not set by the user)."""
-    from provider_shim.framework.identity import locate
-
-    ladder = _ladder(prior)
-    base = _intent_base(prior, ladder)
-    return locate(base, prior.get("remediation_id"), len(ladder)) is not None
+    return position.step < intent.steps - 1
 
 
 RESOURCE_TYPE = RemediationResource

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.support.terraform_fixtures import REQUIRED_PROVIDERS, Workspace
+from provider_shim.framework.identity import strip_intent_token
 from together_api.client import TogetherClient
 
 CREATE_ROUTE = "POST /v1/compute/clusters/{cluster_id}/instances/{instance_id}/remediations"
@@ -96,7 +97,8 @@ class Reconciliation:
 
 def server_remediations(simulator, cluster_id: str, reason: str) -> list:
     with TogetherClient(simulator.api_key, simulator.base_url) as client:
-        return [r for r in client.iter_remediations(cluster_id, "-", page_size=500) if r.reason == reason]
+        # The reason sent carries the provider's intent token; the run is tagged by what precedes it.
+        return [r for r in client.iter_remediations(cluster_id, "-", page_size=500) if strip_intent_token(r.reason) == reason]
 
 
 def reconcile(workspace: Workspace, simulator, cluster_id: str, reason: str, declared: int, *, expect_all: bool = True) -> Reconciliation:

@@ -1,0 +1,93 @@
+"""The released journal: remediations a destroy on this machine removed from state.
+
+A destroy and a re-apply of the same declaration must run the repair again, though the
+remediation it forgot is of this declaration and may have ended minutes ago. The destroy writes
+its id to ``${TF_DATA_DIR:-.terraform}/together-remediation/released.json`` (relative to the
+provider's working directory, which is Terraform's), and a create never adopts an id listed
+there. Written atomically (a temporary file renamed over it); a missing or unreadable file reads
+as empty, so the journal can only make a create run a new attempt, never lose one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from together_api.ids import canonical_remediation_id
+
+log = logging.getLogger("provider_shim.released")
+
+FILE_NAME = "released.json"
+# Ids older than this are dropped: by then a leftover is far older than any timeouts.create.
+KEEP_SECONDS = 30 * 24 * 3600
+MAX_ENTRIES = 20_000
+
+
+def journal_path() -> Path:
+    return Path(os.environ.get("TF_DATA_DIR") or ".terraform") / "together-remediation" / FILE_NAME
+
+
+class ReleasedJournal:
+    """Read once per launch; every release is merged into the file as it happens."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or journal_path()
+        self._lock = threading.Lock()
+        self._ids: dict[str, float] | None = None
+
+    def ids(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._loaded())
+
+    def release(self, remediation_ids: list[str]) -> None:
+        """Record ``remediation_ids`` as released (merged with what other launches wrote)."""
+        ids = [canonical_remediation_id(r) for r in remediation_ids if r]
+        if not ids:
+            return
+        with self._lock:
+            entries = {**self._loaded(), **self._read()}
+            now = time.time()
+            entries.update((rid, now) for rid in ids)
+            kept = sorted(((t, rid) for rid, t in entries.items() if now - t < KEEP_SECONDS), reverse=True)[:MAX_ENTRIES]
+            self._ids = {rid: t for t, rid in kept}
+            try:
+                self._write(self._ids)
+            except OSError as exc:
+                log.warning("could not write the released journal %s: %s", self.path, exc)
+
+    def _loaded(self) -> dict[str, float]:
+        if self._ids is None:
+            self._ids = self._read()
+        return self._ids
+
+    def _read(self) -> dict[str, float]:
+        try:
+            document = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring the unreadable released journal %s: %s", self.path, exc)
+            return {}
+        released = document.get("released") if isinstance(document, dict) else None
+        if not isinstance(released, dict):
+            return {}
+        return {k: float(v) for k, v in released.items() if isinstance(k, str) and isinstance(v, (int, float))}
+
+    def _write(self, entries: dict[str, float]) -> None:
+        import tempfile  # only a destroy writes: a launch that plans never pays for it
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".released-", suffix=".json")
+        try:
+            with os.fdopen(handle, "w") as out:
+                json.dump({"released": entries}, out, sort_keys=True)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, self.path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
