@@ -15,6 +15,7 @@ from together_api.client import RetryPolicy, TogetherClient
 
 from provider_shim.framework.identity import ForgottenAttempts
 from provider_shim.framework.lookups import RemediationLookups
+from provider_shim.framework.released import ReleasedJournal
 from provider_shim.settings import Settings
 
 # As wide as the gRPC worker pool: every Terraform call in flight can hold a connection.
@@ -34,6 +35,7 @@ class Session:
         )
         self.lookups = RemediationLookups(self.client)
         self.forgotten = ForgottenAttempts()
+        self.released = ReleasedJournal()  # ids destroys on this machine forgot: never adopted
         self._slots_lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
 

@@ -159,15 +159,21 @@ class TogetherClient:
         mode: RemediationMode | str,
         reason: str | None = None,
         remediation_id: str | None = None,
+        retry: bool | None = None,
     ) -> Remediation:
-        """Create a remediation; with ``remediation_id`` the call is idempotent and retried."""
+        """Create a remediation; with ``remediation_id`` the call is idempotent and retried.
+
+        ``retry=False`` sends it once whatever it carries (a caller that looks for the
+        remediation before it posts again, as the provider does when ids may not be honoured).
+        """
         path = self._path(_REMEDIATIONS, "POST", cluster_id=cluster_id, instance_id=instance_id)
         params = None
         if remediation_id is not None:
             self._check_id("POST", _REMEDIATIONS, "remediation_id", remediation_id)
             params = {"remediation_id": canonical_remediation_id(remediation_id)}
         body = RemediationCreate(mode=mode, reason=reason).to_api()
-        return self._call(Remediation, "POST", path, json=body, params=params, create=True, retry=params is not None)
+        retried = params is not None if retry is None else retry
+        return self._call(Remediation, "POST", path, json=body, params=params, create=True, retry=retried)
 
     def get_remediation(self, cluster_id: str, instance_id: str, remediation_id: str) -> Remediation:
         path = self._path(_REMEDIATION, "GET", cluster_id=cluster_id, instance_id=instance_id, remediation_id=remediation_id)

@@ -68,6 +68,10 @@ CANCELLABLE_STATES: frozenset[str] = frozenset({"PENDING_APPROVAL", "PENDING"})
 """States the API's cancel accepts."""
 RERUN_STATES: frozenset[str] = frozenset({"FAILED", "CANCELLED"})
 """Ended without repairing the node: ``rerun_on_failure`` plans another attempt."""
+ADOPTABLE_ENDED_STATES: frozenset[str] = frozenset({"SUCCEEDED", "FAILED"})
+"""Ended states in which an interrupted apply's leftover is still adopted (within timeouts.create)."""
+ENDED_WITHOUT_REPAIR_STATES: frozenset[str] = frozenset({"FAILED", "CANCELLED", "AUTO_RESOLVED"})
+"""Ended without the repair having run to success: a plan warns when one ended so outside the apply."""
 
 # ---- triggers, severities, decisions ----------------------------------------------------------
 

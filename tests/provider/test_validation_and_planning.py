@@ -108,11 +108,17 @@ def _plan(config, prior=None, planned=None, requires_replace=None):
     return call
 
 
-def test_create_plan_fills_defaults_and_knows_a_chosen_id():
+def test_create_plan_fills_defaults_and_keeps_a_chosen_id(monkeypatch):
+    from tests.provider.test_identity_rules import empty_session
+
+    session = empty_session()
+    monkeypatch.setattr(TogetherProvider, "require_session", lambda self: session)
     chosen = "6f1c1c1e-2d7c-4c55-9a53-0a1c1f3a2b11"
     call = _plan(_config(remediation_id=chosen), planned={**_config(remediation_id=chosen), "id": Unknown})
     assert call.planned["wait_for"] == "terminal" and call.planned["rerun_on_failure"] is False
-    assert call.planned["id"] == chosen
+    # The id is the server's (an API that does not honour remediation_id picks its own).
+    assert call.planned["id"] is Unknown and call.planned["remediation_id"] == chosen
+    assert call.planned["adopted_remediation_id"] is None
     assert _plan(_config(), planned={**_config(), "id": Unknown}).planned["id"] is Unknown
 
 
