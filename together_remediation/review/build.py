@@ -311,6 +311,9 @@ def _remediation_action(
 ) -> tuple[Action, str | None]:
     state = before.get("state")
     if actions == ["create"]:
+        adopted = after.get("adopted_remediation_id") if isinstance(after, dict) else None
+        if isinstance(adopted, str) and adopted:  # known and set: the plan adopts, nothing new runs
+            return Action.ADOPT, f"adopts remediation {adopted}, left by an interrupted apply"
         return Action.CREATE, None
     if sorted(actions) == ["create", "delete"]:
         return Action.REPLACE, _replace_why(entry, state, drift)

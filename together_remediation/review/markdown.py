@@ -68,7 +68,7 @@ def _headline(review: Review) -> str:
         parts = ["No remediation will run"]
     others = [
         _plural(sum(cluster.count(action) for cluster in review.clusters), _ACTION_NOUNS[action])
-        for action in (Action.REJECT, Action.CANCEL, Action.UPDATE, Action.FORGET)
+        for action in (Action.ADOPT, Action.REJECT, Action.CANCEL, Action.UPDATE, Action.FORGET)
         if any(cluster.count(action) for cluster in review.clusters)
     ]
     if others:
@@ -219,6 +219,7 @@ def _gate(violations: list[Violation]) -> list[str]:
 
 
 _ACTION_NOUNS = {
+    Action.ADOPT: "adoption",
     Action.REJECT: "rejection",
     Action.CANCEL: "cancel",
     Action.UPDATE: "settings update",

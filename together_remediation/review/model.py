@@ -19,6 +19,7 @@ class Action(str, Enum):
     """What the plan does, in the words of a remediation reviewer."""
 
     CREATE = "create"  # a new remediation runs
+    ADOPT = "adopt"  # the create adopts an existing remediation of this declaration: nothing new runs
     REPLACE = "replace"  # the remediation is replaced by a new run
     RERUN = "rerun"  # planned in place, but a new attempt runs
     APPROVE = "approve"  # a pending remediation is approved and will run
@@ -36,6 +37,7 @@ ACTION_ORDER = [
     Action.REPLACE,
     Action.RERUN,
     Action.APPROVE,
+    Action.ADOPT,
     Action.REJECT,
     Action.CANCEL,
     Action.UPDATE,
