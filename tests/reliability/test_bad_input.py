@@ -35,6 +35,7 @@ class Case:
     attribute: str  # must appear in the error's summary or detail (or its source line)
     says: str  # a phrase of the error
     import_id: str | None = None  # run `terraform import ADDRESS ID` instead of plan
+    address: str = "together_remediation.a"  # the ADDRESS of an import
 
 
 def resource(**arguments) -> str:
@@ -46,6 +47,23 @@ def review(**arguments) -> str:
     values = {"cluster_id": CLUSTER, "instance_id": "inst-training-03", "remediation_id": UUID, "decision": "APPROVE", **arguments}
     body = "".join(f"  {k} = {value(v)}\n" for k, v in values.items() if v is not None)
     return f'resource "together_remediation_review" "r" {{\n{body}}}\n'
+
+
+PATH_IDS = [
+    ("with a route", "cluster/instances/x/remediations/y", "request's path"),
+    ("dot", ".", "names a directory"),
+    ("dot-dot", "..", "names a directory"),
+    ("with a space", "inst training", "whitespace"),
+    ("with a tab", "inst\ttraining", "whitespace"),
+    ("with a control character", "inst\u0001x", "control character"),
+    ("with a query", "inst?x=1", "query string"),
+    ("with an escape", "inst%2Fx", "escape"),
+]
+
+
+def data(kind: str, **arguments) -> str:
+    body = "".join(f"  {k} = {value(v)}\n" for k, v in arguments.items())
+    return f'data "{kind}" "d" {{\n{body}}}\n'
 
 
 def provider(**settings) -> str:
@@ -89,6 +107,33 @@ HCL_CASES = [
     Case("import id with an empty part", resource(), "import id", "non-empty parts", import_id=f"{CLUSTER}//{UUID}"),
     Case("import id with spaces", resource(), "import id", "spaces around a part", import_id=f"{CLUSTER}/ inst-training-05/{UUID}"),
     Case("empty import id", resource(), "import id", "malformed", import_id="-"),
+    # Ids with path syntax would name another route of the API (issue 15).
+    *[
+        Case(f"cluster_id {label}", resource(cluster_id=bad), "cluster_id", says)
+        for label, bad, says in PATH_IDS
+    ],
+    *[
+        Case(f"instance_id {label}", resource(instance_id=bad), "instance_id", says)
+        for label, bad, says in PATH_IDS
+    ],
+    Case("review cluster_id with a route", review(cluster_id="cluster/instances/x/remediations/y"), "cluster_id", "request's path"),
+    Case("review instance_id dot", review(instance_id="."), "instance_id", "names a directory"),
+    Case("data cluster_id with a route", data("together_cluster", cluster_id="cluster/instances/x"), "cluster_id", "request's path"),
+    Case("data remediation instance_id dot-dot", data("together_remediation", cluster_id=CLUSTER, instance_id="..", remediation_id=UUID), "instance_id", "names a directory"),
+    Case("data remediations cluster_id with a space", data("together_remediations", cluster_id="cluster training"), "cluster_id", "whitespace"),
+    Case("data remediations instance_id with a route", data("together_remediations", cluster_id=CLUSTER, instance_id="x/remediations"), "instance_id", "request's path"),
+    Case("import id ending in /.", resource(), "import id", "names a directory", import_id=f"{CLUSTER}/inst-training-05/."),
+    Case("import id with a .. part", resource(), "import id", "names a directory", import_id=f"{CLUSTER}/../{UUID}"),
+    Case("import id with a control character", resource(), "import id", "control character", import_id=f"{CLUSTER}/inst\x01/{UUID}"),
+    Case("review import id ending in /.", review(), "import id", "names a directory", import_id=f"{CLUSTER}/inst-training-03/.", address="together_remediation_review.r"),
+    # Durations too short to work.
+    Case("poll_interval 0s", with_provider(resource(), poll_interval="0s"), "poll_interval", "at least '100ms'"),
+    Case("request_timeout 0s", with_provider(resource(), request_timeout="0s"), "request_timeout", "at least '1s'"),
+    Case("timeouts.create 0s", resource(timeouts={"create": "0s"}), "timeouts.create", "at least '1s'"),
+    Case("review timeouts.create 0s", review()[:-2] + '  timeouts {\n    create = "0s"\n  }\n}\n', "timeouts.create", "at least '1s'"),
+    # Hostile text.
+    Case("oversized review comment", review(comment="c" * 100_000), "comment", "too long"),
+    Case("base_url with credentials", with_provider(resource(), base_url="https://user:s3cr3t@api.together.ai"), "base_url", "carries credentials"),
 ]
 
 
@@ -109,7 +154,7 @@ def workspace(lab, sim):
 def _error_texts(ws, case: Case) -> tuple[int, list[tuple[str, str]]]:
     """Exit code and, per error, (its summary and detail, the source line terraform shows)."""
     if case.import_id is not None:
-        result = ws.run("import", "-input=false", "-no-color", "together_remediation.a", case.import_id, check=False)
+        result = ws.run("import", "-input=false", "-no-color", case.address, case.import_id, check=False)
         return result.returncode, [(" ".join(result.output.split()), "")]  # terraform wraps long lines
     result = ws.run("plan", "-input=false", "-no-color", "-json", check=False)
     texts = []
@@ -172,6 +217,16 @@ CDK_CASES = [
     ("RollingRemediation", {"max_in_flight": 0}, "max_in_flight", "at least 1"),
     ("RollingRemediation", {"max_in_flight": 10**9}, "max_in_flight", "more than"),
     ("RollingRemediation", {"instance_ids": []}, "instance_ids", "at least one"),
+    ("Remediation", {"cluster_id": "cluster/instances/x/remediations/y"}, "cluster_id", "request's path"),
+    ("Remediation", {"instance_id": ".."}, "instance_id", "names a directory"),
+    ("Remediation", {"instance_id": "inst training"}, "instance_id", "whitespace"),
+    ("Remediation", {"instance_id": "inst\x07"}, "instance_id", "control character"),
+    ("Remediation", {"mode": None, "escalation": ["REMEDIATION_MODE_VM_ONLY", "REMEDIATION_MODE_VM_ONLY"]}, "escalation", "repeats"),
+    ("Remediation", {"reason": "r" * 1_000_000}, "reason", "at most 4096"),
+    ("Remediation", {"reason": "Xid\x00"}, "reason", "NUL"),
+    ("RemediationReview", {"instance_id": "."}, "instance_id", "names a directory"),
+    ("RemediationReview", {"comment": "c" * 100_000}, "comment", "at most 4096"),
+    ("RollingRemediation", {"instance_ids": ["inst-training-01", "a/b"]}, "instance_ids[1]", "request's path"),
 ]
 
 
