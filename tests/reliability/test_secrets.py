@@ -141,7 +141,11 @@ def test_base_url_in_clear_to_another_machine_is_refused_before_any_request(base
     simulator.reset_stats()
     result = ws.plan(check=False)
     assert result.returncode != 0
-    assert "Invalid base_url" in result.output and repr(base_url) in result.output
+    assert "Invalid base_url" in result.output
+    if "@" in base_url:  # its user part may be a secret: named, not repeated
+        assert "credentials" in result.output and "localhost@" not in result.output
+    else:
+        assert repr(base_url) in result.output
     assert simulator.stats()["requests_total"] == 0
 
 
@@ -160,3 +164,123 @@ def test_base_url_set_in_the_provider_block_is_checked_at_validate(simulator, te
     ws.init()
     result = ws.run("validate", "-no-color", check=False)
     assert result.returncode != 0 and "Invalid base_url" in result.output and "plain http" in result.output
+
+
+# ---- keys of every shape (issue 15) -----------------------------------------------------------
+
+def _pieces(key: str) -> list[bytes]:
+    """The key and every part of it long enough to be recognisable, as bytes and escaped."""
+    parts = {key, key.strip(), *[p for p in key.split() if len(p) >= 8]}
+    found = set()
+    for part in parts:
+        found |= {part.encode(), repr(part)[1:-1].encode(), part.encode("unicode_escape"), repr(part.encode())[2:-1].encode()}
+    return [p for p in found if p.strip()]
+
+
+def _scan(directory, outputs: dict[str, bytes], key: str) -> dict[str, int]:
+    scanned = {str(p): p.read_bytes() for p in directory.rglob("*") if p.is_file() and not p.is_symlink()}
+    scanned.update(outputs)
+    needles = _pieces(key)
+    return {name: _occurrences(data, needles) for name, data in scanned.items() if _occurrences(data, needles)}
+
+
+def _bad_key_shapes():
+    marker = uuid.uuid4().hex
+    return {
+        "newline inside": f"tgr-first-line-{marker}\ntgr-second-line-{marker}",
+        "space inside": f"tgr-{marker} tgr-{marker[::-1]}",
+        "unicode": f"tgr-ключ-{marker}",
+        "control character": f"tgr-{marker}\x07bell",
+        "carriage return and header": f"tgr-{marker}\r\nX-Injected: yes",
+    }
+
+
+@pytest.mark.parametrize("shape", list(_bad_key_shapes()))
+def test_a_key_that_cannot_be_a_header_is_one_diagnostic_on_api_key_without_it_and_no_request(shape, tmp_path, simulator, terraform_workspace):
+    import time
+
+    key = _bad_key_shapes()[shape]
+    log = tmp_path / "trace.log"
+    ws = terraform_workspace(simulator, api_key=key, env={"TF_LOG": "trace", "TF_LOG_PATH": str(log)})
+    ws.write(config(remediation("a", instance_id="inst-training-05")))
+    ws.init()
+    simulator.reset_stats()
+    started = time.monotonic()
+    result = ws.run("plan", "-input=false", "-no-color", check=False)
+    elapsed = time.monotonic() - started
+    assert result.returncode != 0
+    text = " ".join(result.output.split())
+    assert "Invalid api_key" in text and "cannot be sent as an HTTP header" in text, text
+    assert simulator.stats()["requests_total"] == 0
+    assert elapsed < 8, f"{elapsed:.1f} s: retried a request that can never be sent"
+    assert _scan(tmp_path, {"output": result.output.encode()}, key) == {}
+
+
+def test_a_key_with_a_trailing_newline_is_trimmed_and_works(tmp_path, terraform_workspace):
+    key = f"tgr-{uuid.uuid4().hex}"
+    with SimulatorProcess(api_key=key, seed="demo", durations="zero") as sim:
+        log = tmp_path / "trace.log"
+        ws = terraform_workspace(sim, api_key=key + "\n", env={"TF_LOG": "trace", "TF_LOG_PATH": str(log)})
+        ws.write(config(remediation("a", instance_id="inst-training-05")))
+        ws.init()
+        applied = ws.apply()
+        assert ws.resource("together_remediation.a")["state"] == "SUCCEEDED"
+    assert _scan(tmp_path, {"apply": applied.output.encode()}, key) == {}
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["regex metacharacters", "short", "quotes and backslashes"],
+)
+def test_keys_of_any_valid_shape_appear_in_no_output(shape, tmp_path, terraform_workspace):
+    marker = uuid.uuid4().hex[:12]
+    key = {
+        "regex metacharacters": f"tgr-$.*+?()[]{{}}|^-{marker}",
+        "short": f"k{marker[:7]}",
+        "quotes and backslashes": f"tgr-\"'\\%s-{marker}",
+    }[shape]
+    outputs: dict[str, bytes] = {}
+    with SimulatorProcess(api_key=key, seed="demo", durations="zero") as sim:
+        logs = tmp_path / "logs"
+        logs.mkdir()
+        ws = terraform_workspace(sim, api_key=key)
+
+        def run(name: str, *args: str, check: bool = True, **extra: str):
+            result = ws.run(*args, check=check, env={"TF_LOG": "trace", "TF_LOG_PATH": str(logs / f"{name}.log"), **extra})
+            outputs[name] = (result.stdout + result.stderr).encode()
+            return result
+
+        ws.write(config(remediation("a", instance_id="inst-training-05")))
+        run("init", "init", "-input=false", "-no-color")
+        run("plan", "plan", "-input=false", "-no-color", "-out=tfplan")
+        outputs["plan-json"] = run("show", "show", "-json", "tfplan").stdout.encode()
+        (tmp_path / "plan.json").write_bytes(outputs["plan-json"])
+        run("apply", "apply", "-input=false", "-no-color", "tfplan")
+        wrong = run("wrong-key", "plan", "-input=false", "-no-color", check=False, TOGETHER_API_KEY=key + "-revoked")
+        assert wrong.returncode != 0
+        review = subprocess.run(
+            [sys.executable, "-m", "together_remediation.cli", "plan", "review", str(tmp_path / "plan.json")],
+            capture_output=True, env={**ws.env, "TF_LOG": "trace"},
+        )
+        assert review.returncode == 0, review.stderr
+        outputs["review"] = review.stdout + review.stderr
+    leaks = _scan(tmp_path, outputs, key)
+    leaks.update(_scan(ws.directory, {}, key))
+    assert leaks == {}, leaks
+
+
+def test_base_url_credentials_from_the_environment_are_refused_without_repeating_them(tmp_path, simulator, terraform_workspace):
+    password = f"s3cr3t-{uuid.uuid4().hex}"
+    base_url = simulator.base_url.replace("http://", f"http://admin:{password}@")
+    log = tmp_path / "trace.log"
+    ws = terraform_workspace(simulator, base_url=base_url, env={"TF_LOG": "trace", "TF_LOG_PATH": str(log)})
+    ws.write(config(remediation("a", instance_id="inst-training-05")))
+    ws.init()
+    simulator.reset_stats()
+    result = ws.run("plan", "-input=false", "-no-color", check=False)
+    assert result.returncode != 0
+    text = " ".join(result.output.split())
+    assert "Invalid base_url" in text and "credentials" in text, text
+    assert simulator.stats()["requests_total"] == 0
+    for data in (result.output.encode(), log.read_bytes()):
+        assert password.encode() not in data and b"admin:" not in data
