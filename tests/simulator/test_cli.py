@@ -9,6 +9,7 @@ import sys
 import httpx
 
 from together_simulator.process import SimulatorProcess
+from tests.support.polling import wait_for
 
 from .conftest import client_for
 
@@ -38,9 +39,15 @@ def test_one_log_line_per_request_with_route_status_and_time_never_the_key(simul
         api.list_clusters()
         api.get_cluster("cluster-training")
     httpx.get(f"{sim.base_url}/compute/clusters", headers={"Authorization": "Bearer wrong-key-value"})
+
+    def request_lines() -> list[str]:
+        return [line for line in sim.log_text().splitlines() if "/v1/" in line and "listening" not in line]
+
+    # The server writes a request's line after it has answered: give the last one a moment.
+    wait_for(lambda: len(request_lines()) >= 3, "the third request's log line", limit=10)
     log = sim.log_text()
     assert "s3cret-key-value" not in log and "wrong-key-value" not in log
-    request_lines = [line for line in log.splitlines() if "/v1/" in line and "listening" not in line]
+    request_lines = request_lines()
     assert len(request_lines) == 3
     assert all(LOG_LINE.match(line) for line in request_lines), request_lines
     assert "GET /v1/compute/clusters/{cluster_id} 200" in log
