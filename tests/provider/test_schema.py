@@ -75,6 +75,7 @@ def test_remediation_resource_as_in_the_contract():
         "id", "state", "trigger", "requested_by", "create_time", "start_time", "end_time", "update_time",
         "error_message", "reviewed_by", "review_time", "review_comment", "instance_name",
         "active_health_check_run_id", "passive_health_check_event_id", "linked_alerts", "attempts",
+        "adopted_remediation_id",
     }
     assert {n for n, a in attributes.items() if a.computed and not a.optional} == computed
     [timeouts] = schema.block_types
