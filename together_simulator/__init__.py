@@ -7,3 +7,5 @@ subprocess with ``together_simulator.process.SimulatorProcess``.
 
 DEFAULT_API_KEY = "sim-demo-key"
 DEFAULT_PORT = 8787
+READY_PREFIX = "together-simulator listening on "
+"""The first line the server prints once it accepts requests; ``process.py`` waits for it."""

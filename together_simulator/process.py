@@ -24,9 +24,8 @@ from typing import Any
 
 import httpx
 
-from together_simulator import DEFAULT_API_KEY
+from together_simulator import DEFAULT_API_KEY, READY_PREFIX
 
-READY_PREFIX = "together-simulator listening on "
 ZERO_DURATIONS = {"*": (0.0, 0.0, 0.0, 0.0)}
 Seconds = tuple[float, float] | tuple[float, float, float, float]
 """``(pending, running)`` (the quarantine states instant) or

@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 
 import uvicorn
 
-from together_simulator import DEFAULT_API_KEY
+from together_simulator import DEFAULT_API_KEY, READY_PREFIX
 from together_simulator.app import Simulator, build_app
 from together_simulator.faults import FaultConfig
 from together_simulator.lifecycle import FailureConfig, LifecycleConfig
 from together_simulator.seed import SEEDS
 from together_simulator.store import Store
 
-READY_PREFIX = "together-simulator listening on "
 
 
 @dataclass
