@@ -54,7 +54,8 @@ test-fast: install
 bench: install
 	$(PY) -m bench
 
-# The fault campaign and killed applies (about 11 minutes on 2 idle cores); see docs/reliability.md.
+# The fault campaign and killed applies, against a simulator that honours remediation_id and one that
+# ignores it (about 11 minutes per mode on 2 idle cores); see docs/reliability.md.
 # FAULTS=100 KILLS=1 for a quick run.
 FAULTS ?= 1000
 KILLS ?= 20

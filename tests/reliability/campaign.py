@@ -1,8 +1,9 @@
 """The fault campaign: many remediations applied, refreshed and destroyed through injected faults,
 and applies killed at random points; then a table of what happened.
 
-    python -m tests.reliability.campaign                       # >= 1,000 faults and 3 x 20 killed applies
+    python -m tests.reliability.campaign                       # per mode: >= 1,000 faults and 3 x 20 killed applies
     python -m tests.reliability.campaign --faults 100 --kills 1 # a quick run
+    python -m tests.reliability.campaign --mode "ids ignored"  # one simulator mode only
     python -m tests.reliability.campaign --json figures.json    # the figures as JSON too
 
 Each fault round declares ``--per-round`` remediations (one per instance of a campaign cluster,
@@ -15,6 +16,10 @@ remediations missing from state must both be 0.
 
 The killed applies (``killed.py``) SIGKILL terraform, SIGKILL the provider process, or SIGINT
 terraform, before, during and after the create call, then run the apply again.
+
+Everything runs twice: against a simulator that honours the create's ``remediation_id`` and one
+that ignores it and assigns its own ids (``--ignore-remediation-ids``), as an API might; the
+provider's exactly-once promise must hold in both (its intent tokens carry it in the second).
 The exit status is 0 when the figures meet the targets, 1 otherwise.
 """
 
@@ -231,48 +236,90 @@ def table(figures: CampaignFigures, kills=None) -> str:
     return "\n".join(lines)
 
 
+# The API may or may not honour a create's remediation_id: the campaign runs against both.
+ID_MODES: list[tuple[str, bool]] = [("ids honoured", False), ("ids ignored", True)]
+
+
+@dataclass
+class ModeFigures:
+    """One simulator mode's run: the fault campaign and the killed applies."""
+
+    mode: str
+    figures: CampaignFigures
+    kills: object = None  # KillFigures, or None without killed applies
+
+    @property
+    def problems(self) -> list[str]:
+        return self.figures.problems + (self.kills.problems if self.kills else [])
+
+    @property
+    def ok(self) -> bool:
+        figures, kills = self.figures, self.kills
+        return (
+            figures.duplicates == 0 and figures.missing_from_state == 0 and figures.lost == 0
+            and figures.mismatched == 0 and figures.left_after_destroy == 0
+            and figures.not_recovered == 0 and (kills is None or kills.clean)
+        )
+
+
+def run_mode(lab: Lab, mode: str, ignore_ids: bool, args: argparse.Namespace) -> ModeFigures:
+    from tests.reliability.killed import run_killed_applies
+
+    print(f"\n== {mode} ==")
+    with SimulatorProcess(seed=None, durations="zero", ignore_remediation_ids=ignore_ids) as simulator:
+        figures = run_fault_campaign(lab, simulator, args.faults, args.per_round, args.seed)
+    kills = None
+    if args.kills > 0:
+        with SimulatorProcess(seed=None, durations="zero", ignore_remediation_ids=ignore_ids) as simulator:
+            kills = run_killed_applies(lab, simulator, args.kills, random.Random(args.seed))
+    return ModeFigures(mode, figures, kills)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.reliability.campaign", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--faults", type=int, default=1000, help="stop after this many faults other than latency (default 1000)")
+    parser.add_argument("--faults", type=int, default=1000, help="per mode: stop after this many faults other than latency (default 1000)")
     parser.add_argument("--per-round", type=int, default=24, help="remediations declared per round (default 24)")
-    parser.add_argument("--kills", type=int, default=20, help="killed applies per signal: SIGKILL terraform, SIGKILL provider, SIGINT (default 20)")
+    parser.add_argument("--kills", type=int, default=20, help="per mode, killed applies per signal: SIGKILL terraform, SIGKILL provider, SIGINT (default 20)")
     parser.add_argument("--seed", type=int, default=20261130, help="seed of the faults and of the kill points")
+    parser.add_argument("--mode", choices=[name for name, _ in ID_MODES], action="append",
+                        help="only this simulator mode (repeatable; default: both)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
-
-    from tests.reliability.killed import run_killed_applies
 
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     started = time.monotonic()
     lab = Lab()
+    results: list[ModeFigures] = []
     try:
-        with SimulatorProcess(seed=None, durations="zero") as simulator:
-            figures = run_fault_campaign(lab, simulator, args.faults, args.per_round, args.seed)
-        kills = None
-        if args.kills > 0:
-            with SimulatorProcess(seed=None, durations="zero") as simulator:
-                kills = run_killed_applies(lab, simulator, args.kills, random.Random(args.seed))
+        for mode, ignore_ids in ID_MODES:
+            if args.mode and mode not in args.mode:
+                continue
+            results.append(run_mode(lab, mode, ignore_ids, args))
     finally:
         lab.cleanup()
     elapsed = time.monotonic() - started
 
     print()
     print(f"Fault campaign, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {describe_machine()}, {elapsed / 60:.1f} min")
-    print()
-    print(table(figures, kills))
-    problems = figures.problems + (kills.problems if kills else [])
-    for problem in problems:
-        print(f"problem: {problem}")
-    ok = (
-        figures.duplicates == 0 and figures.missing_from_state == 0 and figures.lost == 0
-        and figures.mismatched == 0 and figures.left_after_destroy == 0
-        and figures.not_recovered == 0 and (kills is None or kills.clean)
-    )
+    for result in results:
+        print(f"\n### {result.mode}\n")
+        print(table(result.figures, result.kills))
+        for problem in result.problems:
+            print(f"problem ({result.mode}): {problem}")
+    ok = all(result.ok for result in results)
     if args.json:
-        document = {"figures": {**asdict(figures), "faults": dict(figures.faults)}, "kills": kills.as_json() if kills else None, "ok": ok}
+        document = {
+            result.mode: {
+                "figures": {**asdict(result.figures), "faults": dict(result.figures.faults)},
+                "kills": result.kills.as_json() if result.kills else None,
+                "ok": result.ok,
+            }
+            for result in results
+        }
         with open(args.json, "w") as handle:
-            json.dump(document, handle, indent=2, default=str)
-    print("\nresult:", "0 duplicates, 0 missing" if ok else "TARGETS MISSED")
+            json.dump({"modes": document, "ok": ok}, handle, indent=2, default=str)
+    for result in results:
+        print(f"result ({result.mode}):", "0 duplicates, 0 missing" if result.ok else "TARGETS MISSED")
     return 0 if ok else 1
 
 

@@ -1,5 +1,6 @@
 """The fault campaign and the killed applies, small: the same code as
-``python -m tests.reliability.campaign``, with about 100 faults and one killed apply per signal."""
+``python -m tests.reliability.campaign``, with about 100 faults and one killed apply per signal,
+against a simulator that honours ``remediation_id`` and one that ignores it."""
 
 from __future__ import annotations
 
@@ -7,16 +8,18 @@ import random
 
 import pytest
 
-from tests.reliability.campaign import PROFILES, run_fault_campaign, table
+from tests.reliability.campaign import ID_MODES, PROFILES, run_fault_campaign, table
 from tests.reliability.killed import SIGNALS, run_killed_applies
 from together_simulator.process import SimulatorProcess
 
 pytestmark = pytest.mark.e2e
+IGNORE_IDS = pytest.mark.parametrize("ignore_ids", [ignore for _, ignore in ID_MODES], ids=[name for name, _ in ID_MODES])
 
 
-def test_about_100_faults_give_no_duplicate_and_no_remediation_missing_from_state(lab):
+@IGNORE_IDS
+def test_about_100_faults_give_no_duplicate_and_no_remediation_missing_from_state(lab, ignore_ids):
     everything, harsh = len(PROFILES) - 2, len(PROFILES) - 1
-    with SimulatorProcess(seed=None, durations="zero") as simulator:
+    with SimulatorProcess(seed=None, durations="zero", ignore_remediation_ids=ignore_ids) as simulator:
         figures = run_fault_campaign(lab, simulator, 100, 16, seed=11, log=lambda line: None, order=[everything, harsh, 0, 3])
     summary = table(figures)
     assert figures.injected_without_latency >= 100, summary
@@ -35,9 +38,10 @@ def test_about_100_faults_give_no_duplicate_and_no_remediation_missing_from_stat
     ("kind", "aim"),
     [("SIGKILL terraform", "during"), ("SIGKILL provider", "after"), ("SIGINT terraform", "during")],
 )
-def test_killed_apply_run_again_has_each_remediation_once_and_in_state(lab, kind, aim):
+@IGNORE_IDS
+def test_killed_apply_run_again_has_each_remediation_once_and_in_state(lab, kind, aim, ignore_ids):
     assert kind in SIGNALS
-    with SimulatorProcess(seed=None, durations="zero") as simulator:
+    with SimulatorProcess(seed=None, durations="zero", ignore_remediation_ids=ignore_ids) as simulator:
         figures = run_killed_applies(lab, simulator, 1, random.Random(f"{kind}/{aim}"), log=lambda line: None, plan=[(kind, aim)])
     [run] = figures.runs
     assert run.hit == aim, f"the signal landed {run.hit}, not {aim}: {run}"
