@@ -45,6 +45,11 @@ if ! read -r python < "$runtime/python"; then
   echo "together provider: $runtime/python is missing; run: together-remediation provider install" >&2
   exit 1
 fi
+# DIR/runtime/pythonpath, when present, lists where the provider's packages are: Python then
+# starts without its site machinery (-S), which saves 20-30 ms of each of Terraform's launches.
+if read -r path < "$runtime/pythonpath" 2>/dev/null; then
+  PYTHONPATH="$path" TOGETHER_PROVIDER_RUNTIME="$runtime" exec "$python" -S -m provider_shim "$@"
+fi
 TOGETHER_PROVIDER_RUNTIME="$runtime" exec "$python" -m provider_shim "$@"
 """
 
@@ -132,12 +137,43 @@ def install(directory: Path | None = None, python: str | None = None) -> Install
     runtime = root / "runtime"
     runtime.mkdir(parents=True, exist_ok=True)
     _write_if_changed(runtime / "python", (python or sys.executable) + "\n", mode=0o644, staging=root)
+    search_path = provider_search_path() if python in (None, sys.executable) else None
+    if search_path:
+        _write_if_changed(runtime / "pythonpath", search_path + "\n", mode=0o644, staging=root)
+    elif (runtime / "pythonpath").exists():
+        (runtime / "pythonpath").unlink()  # another Python: let its own site find the packages
     if not (runtime / "provider-key.pem").exists() or not (runtime / "provider-cert.pem").exists():
         write_certificate(runtime)
 
     cli_config = root / "terraformrc"
     _write_if_changed(cli_config, cli_config_text(mirror), mode=0o644, staging=root)
     return Installation(directory=root, cli_config=cli_config, mirror=mirror, platforms=platforms)
+
+
+def provider_search_path() -> str | None:
+    """Where this Python finds the provider's packages, as a PYTHONPATH, or None when unsure.
+
+    With it the launcher runs ``python -S``: no site module. Every directory the site module
+    put on this Python's path is kept (site-packages, .pth entries), plus the roots of the
+    project's own packages (an editable install finds those through an import hook, which
+    ``-S`` skips). None when a directory cannot go into a PYTHONPATH.
+    """
+    import importlib.util
+
+    roots = []
+    for name in ("provider_shim", "together_api"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        roots.append(str(Path(list(spec.submodule_search_locations)[0]).parent))
+    import sysconfig
+
+    stdlib = {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"]}
+    on_path = [p for p in sys.path if p and os.path.isdir(p) and not any(p.startswith(lib) and "-packages" not in p for lib in stdlib)]
+    directories = roots + on_path
+    if any(":" in d for d in directories):
+        return None
+    return ":".join(dict.fromkeys(directories))
 
 
 def _remove_all_but(package: Path, keep: str) -> None:
