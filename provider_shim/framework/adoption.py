@@ -3,7 +3,7 @@ the next attempt. The rules (docs/design/contracts.md, "Adopt only what is this 
 
 - the latest remediation of the declaration not in state is adopted when it is still active, or
   ended SUCCEEDED or FAILED (an escalation step FAILED with steps left included) less than
-  ``timeouts.create`` ago, and no destroy on this machine released it;
+  ``timeouts.create`` ago, and it never was in this working directory's state (the released journal);
 - anything else (CANCELLED, AUTO_RESOLVED, ended longer ago, released) runs the next attempt;
 - an explicit ``remediation_id`` that exists with another instance, mode or reason is an error
   quoting what exists; it has one attempt only, so one that may not be adopted is an error too.
@@ -94,7 +94,7 @@ def choose_start(
     """Adopt the latest own remediation from ``first_attempt`` on if the rules allow, else the next attempt.
 
     ``first_attempt``: attempts below it are in state or were forgotten by this launch (a
-    replacement) and are never adopted. ``released``: ids a destroy on this machine forgot.
+    replacement) and are never adopted. ``released``: ids this working directory's state holds or held.
     """
     if intent.fixed:
         check_explicit_id(intent, index)
@@ -122,7 +122,7 @@ def _why_not_adopted(intent: Intent, own: OwnRemediation, released, create_timeo
     remediation = own.remediation
     state = _state(remediation)
     if canonical_remediation_id(remediation.id) in released:
-        return "a destroy on this machine released it"
+        return "this working directory's state holds or held it (it is not a leftover)"
     if state in vocabulary.ACTIVE_STATES:
         return None
     if state not in vocabulary.ADOPTABLE_ENDED_STATES:

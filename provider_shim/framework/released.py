@@ -1,11 +1,16 @@
-"""The released journal: remediations a destroy on this machine removed from state.
+"""The released journal: remediations this working directory's state holds or has held.
 
-A destroy and a re-apply of the same declaration must run the repair again, though the
-remediation it forgot is of this declaration and may have ended minutes ago. The destroy writes
-its id to ``${TF_DATA_DIR:-.terraform}/together-remediation/released.json`` (relative to the
-provider's working directory, which is Terraform's), and a create never adopts an id listed
-there. Written atomically (a temporary file renamed over it); a missing or unreadable file reads
-as empty, so the journal can only make a create run a new attempt, never lose one.
+Adoption takes only the leftover of an interrupted apply: a remediation that never reached state.
+So every id the provider puts into state or sees in it (an apply's result, a refresh, a plan of
+an existing object, an import) and every id a destroy forgets is written to
+``${TF_DATA_DIR:-.terraform}/together-remediation/released.json`` (relative to the provider's
+working directory, which is Terraform's), and a create never adopts an id listed there: a
+destroy and re-apply, a ``-replace`` or a tainted object's replacement runs a new attempt.
+Because the plan launch and the apply launch read the same file, the apply's own re-plan of a
+create (Terraform plans it again, without private state) decides as the plan did.
+
+Written atomically (a temporary file renamed over it), and only when an id is new; a missing or
+unreadable file reads as empty, so the journal can only make a create run a new attempt.
 """
 
 from __future__ import annotations
@@ -45,10 +50,12 @@ class ReleasedJournal:
 
     def release(self, remediation_ids: list[str]) -> None:
         """Record ``remediation_ids`` as released (merged with what other launches wrote)."""
-        ids = [canonical_remediation_id(r) for r in remediation_ids if r]
+        ids = [canonical_remediation_id(r) for r in remediation_ids if isinstance(r, str) and r]
         if not ids:
             return
         with self._lock:
+            if all(rid in self._loaded() for rid in ids):
+                return  # known already: a refresh of a large state writes nothing
             entries = {**self._loaded(), **self._read()}
             now = time.time()
             entries.update((rid, now) for rid in ids)

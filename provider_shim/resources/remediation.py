@@ -227,9 +227,11 @@ class RemediationResource(ResourceType):
             return
 
         prior = call.prior
+        if call.provider.session is not None:  # always configured under Terraform (unit tests plan without one)
+            _hold(call.session, prior)  # a replacement's create, even with -refresh=false, never adopts it
         intent = Intent.of(prior)
         record = _applied_record(call.private, intent, prior)
-        record.store(call.private)  # the position reaches the create plan of a replacement
+        record.store(call.private)
         live_state = prior.get("state")
         reruns = not call.requires_replace and planned.get("rerun_on_failure") is True and live_state in vocabulary.RERUN_STATES
         self._warn_drift(call, record, skip_state=reruns)
@@ -264,7 +266,10 @@ class RemediationResource(ResourceType):
         if not all(planned.get(name) is None or is_known(planned.get(name)) for name in INTENT_FIELDS):
             return  # the apply decides, and says so when it adopts
         intent = Intent.of(planned)
-        first_attempt = _first_attempt(call.session, intent, AppliedRecord.from_private(call.private))
+        # Not from the private state a replacement's plan is handed: Terraform plans the create again
+        # during the apply without it, and both plans must agree. The journal keeps the replaced
+        # object out of every adoption in both (``framework.released``).
+        first_attempt = _first_attempt(call.session, intent)
         call.private.clear()  # a replacement's create starts from nothing of the old object
         start = self._choose_start(call.session, intent, first_attempt, _timeout(planned, "create"))
         PlannedStart.of(start).store(call.private)
@@ -342,6 +347,7 @@ class RemediationResource(ResourceType):
             )
         planned["adopted_remediation_id"] = start.remediation.id if start.adopting and not start.planned_as_new else None
         state = self._state_from(planned, intent, run)
+        _hold(call.session, state)
         _store_applied(call.private, intent, run)
         self._report_outcome(call, run.remediation, run.outcome, timeout, "creating", state["attempts"])
         return state
@@ -350,7 +356,7 @@ class RemediationResource(ResourceType):
         """Where this create starts: the plan's choice, checked against what exists now."""
         session = call.session
         planned_start = PlannedStart.from_private(call.private)
-        first_attempt = _first_attempt(session, intent, None)
+        first_attempt = _first_attempt(session, intent)
         if planned_start is not None:
             first_attempt = max(first_attempt, planned_start.position.attempt)
         start = self._choose_start(session, intent, first_attempt, timeout)
@@ -415,6 +421,7 @@ class RemediationResource(ResourceType):
             _record(attempts, current)
             run = LadderRun(current, record.position, Outcome(outcome), attempts, None)
         result = self._state_from(state, intent, run)
+        _hold(session, result)
         _store_applied(call.private, intent, run, record)
         self._report_outcome(call, run.remediation, run.outcome, timeout, "waiting for", result["attempts"])
         return result
@@ -483,7 +490,9 @@ class RemediationResource(ResourceType):
         intent = Intent.of(base)
         run = LadderRun(remediation, Position(0, 0), Outcome.DONE, [remediation], None)
         _store_applied(call.private, intent, run)
-        return self._state_from(base, intent, run)
+        imported = self._state_from(base, intent, run)
+        _hold(call.session, imported)
+        return imported
 
     def read(self, call: ReadCall) -> State | None:
         state = call.state
@@ -491,6 +500,7 @@ class RemediationResource(ResourceType):
         if remediation is None:
             log.info("remediation %s no longer exists: removing it from state", state["id"])
             return None
+        _hold(call.session, state)
         intent = Intent.of(state)
         record = _applied_record(call.private, intent, state)
         if record.seen is None:  # a state from before this record: what is seen now is the baseline
@@ -525,7 +535,7 @@ class RemediationResource(ResourceType):
         record = _applied_record(private, intent, prior)
         if record.position is not None:
             session.forgotten.record(intent.base_id, record.position.attempt)
-        session.released.release([prior.get("id")] + [a.get("id") for a in prior.get("attempts") or []])
+        _hold(session, prior)
 
     def _state_from(self, base: State, intent: Intent, run: LadderRun, *, keep_remediation_id: bool = False) -> State:
         values = remediation_values(run.remediation)
@@ -640,12 +650,9 @@ def _plan_no_longer_holds(intent: Intent, planned: PlannedStart, now: Start) -> 
     )
 
 
-def _first_attempt(session, intent: Intent, record: AppliedRecord | None) -> int:
-    """The first attempt a create may use: past any this launch forgot and the replaced object's."""
-    first = 0 if intent.fixed else session.forgotten.next_attempt(intent.base_id)
-    if record is not None and record.position is not None and record.sent_id and intent.position_of_id(record.sent_id) is not None:
-        first = max(first, record.position.attempt + 1)  # the create of a replacement
-    return first
+def _first_attempt(session, intent: Intent) -> int:
+    """The first attempt a create may use: past any this launch forgot (a replacement's destroy)."""
+    return 0 if intent.fixed else session.forgotten.next_attempt(intent.base_id)
 
 
 def _applied_record(private: dict, intent: Intent, values: State) -> AppliedRecord:
@@ -670,6 +677,11 @@ def _store_applied(private: dict, intent: Intent, run: LadderRun, earlier: Appli
         honoured = earlier.honoured if earlier is not None else (id_honoured(sent_id, run.remediation) if sent_id else None)
     AppliedRecord(position, sent_id, honoured, Seen.of(run.remediation)).store(private)
     store_live(private, run.remediation)
+
+
+def _hold(session, values: State) -> None:
+    """This state holds these remediations: no create ever adopts them (``framework.released``)."""
+    session.released.release([values.get("id")] + [a.get("id") for a in values.get("attempts") or [] if isinstance(a, dict)])
 
 
 def _all_of(states) -> str:

@@ -1,5 +1,6 @@
-"""A create that outlives ``timeouts.create`` fails the apply, and a plain re-run waits for the
-same remediation: it never starts a second one (a tainted resource would be replaced)."""
+"""A create that outlives ``timeouts.create`` fails the apply, and a re-run within
+``timeouts.create`` of its end waits for the same remediation and says it adopts it: it never
+starts a second one (a tainted resource would be replaced)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,11 @@ def test_create_timeout_then_plain_rerun_adopts_the_same_remediation(simulator, 
 
     simulator.set_lifecycle({}, default=(0, 0))
     simulator.force_state(running.id, "RUNNING")  # still running; now ends at the next read
-    ws.apply()  # the same command, run again
+    # Run again with a window that covers the seconds terraform takes to start: a leftover is
+    # adopted while it ended less than timeouts.create ago (docs/design/contracts.md).
+    ws.write(config(remediation("a", instance_id="inst-training-07", reason="timeout test", timeouts={"create": "5m"})))
+    rerun = ws.apply()
+    assert f"Adopting remediation {running.id}" in rerun.output
     assert [r.id for r in server_remediations(simulator, "cluster-training", "timeout test")] == [running.id]
     assert ws.resource("together_remediation.a")["id"] == running.id
     assert ws.resource("together_remediation.a")["state"] == "SUCCEEDED"
