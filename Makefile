@@ -6,7 +6,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export CHECKPOINT_DISABLE := 1
 
 .PHONY: install demo test test-fast test-cdktn bench docs clean check-terraform cdktf-cli reliability
-.PHONY: live-check
+.PHONY: live-check constructs
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ live-check: $(VENV)/.installed
 
 docs: install
 	$(VENV)/bin/together-remediation docs generate
+
+# The L1 constructs of cdk/together_cdk/, generated from the provider's schema (then `make docs`).
+constructs: $(VENV)/.installed
+	$(PY) -m together_remediation.cdk_gen
 
 clean:
 	rm -rf $(VENV) $(VENV_CDKTN) .pytest_cache build *.egg-info

@@ -14,6 +14,7 @@ Take `App` and `TerraformStack` from here so the same code runs on both::
 """
 
 from ._cdk import CDK_NAME, cdk
+from ._element import MetaArguments
 from ._values import PropError
 from .approval_policy import ApprovalPolicy, ApprovalRule
 from .data_cluster import DataTogetherCluster
@@ -53,6 +54,7 @@ __all__ = [
     "TerraformVariable",
     "Testing",
     "PropError",
+    "MetaArguments",
     "PROVIDER_SOURCE",
     "TogetherProvider",
     "Remediation",

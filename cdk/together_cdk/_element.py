@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 
 import jsii
 
 from ._cdk import cdk
+from ._getters import TokenSource
+from ._props import Prop, Rule, checked_attributes
+from ._values import Checker
 
 # How each attribute is rendered when the app synthesizes HCL instead of JSON.
 _HCL_KINDS: Mapping[str, tuple[str, str]] = {
@@ -92,21 +95,55 @@ class StackAttributes(cdk.TerraformElement):
         return blocks
 
 
-class TogetherElement:
+class MetaArguments(TypedDict, total=False):
+    """Terraform's meta-arguments, which every resource and data source takes.
+
+    :param provider: a `TogetherProvider` other than the default one.
+    :param depends_on: constructs to create (or read) first: the order the plan shows.
+    :param count: how many copies (a number or `TerraformCount`).
+    :param for_each: a `TerraformIterator` to make one per element.
+    :param lifecycle: `TerraformResourceLifecycle` (e.g. `prevent_destroy`, preconditions, postconditions).
+    """
+
+    provider: Any
+    depends_on: Sequence[Any]
+    count: Any
+    for_each: Any
+    lifecycle: Any
+
+
+class TogetherElement(TokenSource):
     """Mixin (listed before the CDK base class, so jsii sees its overrides) for resources and data sources."""
 
     _block_kind: ClassVar[str] = "resource"
     _terraform_type: ClassVar[str]
+    _props: ClassVar[tuple[Prop, ...]] = ()
+    _rules: ClassVar[tuple[Rule, ...]] = ()
     _attribute_kinds: ClassVar[Mapping[str, str]] = {}
     _attributes: dict[str, Any]
     _moved: bool = False
     _cached_logical_id: str | None = None
     _runs_after: Sequence[TogetherElement] = ()
 
+    def _build(self, scope: Any, construct_id: str, given: Mapping[str, Any]) -> None:
+        """Checks the props `given` (the `__init__`'s arguments), then creates the construct.
+
+        Nothing is added to the stack when a prop is refused.
+        """
+        meta = given["meta"]
+        unknown = sorted(set(meta) - set(MetaArguments.__annotations__))
+        if unknown:  # as Python says it, naming the construct rather than element_config
+            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {unknown[0]!r}")
+        self._attributes = checked_attributes(Checker(scope, construct_id), self._props, self._rules, given)
+        self._create(scope, construct_id, element_config(self._terraform_type, **meta))
+
     def _create(self, scope: Any, construct_id: str, config: Any) -> None:
         """Creates the Node side of the construct and registers its attributes for synth."""
         create_in_node(self, scope, construct_id, config)
         StackAttributes.of(scope).add(self)
+
+    def _attribute_path(self, name: str) -> tuple[Any, str]:
+        return self, name
 
     def _logical_id(self) -> str:
         # The CDK fixes an element's logical id the first time it is read, so it can be kept.
@@ -162,8 +199,43 @@ class TogetherDataSource(TogetherElement):
 class ProviderAttributes:
     """Mixin for the provider, whose block the CDK keeps in a list: it synthesizes its own attributes."""
 
+    _provider_name: ClassVar[str]
+    _provider_source: ClassVar[str]
+    _provider_version: ClassVar[str]
+    _props: ClassVar[tuple[Prop, ...]] = ()
     _attribute_kinds: ClassVar[Mapping[str, str]] = {}
     _attributes: dict[str, Any]
+    _alias: str | None = None
+    _config: ClassVar[Any] = None
+
+    def _build(self, scope: Any, construct_id: str, given: Mapping[str, Any]) -> None:
+        """Checks the props `given` (the `__init__`'s arguments, `alias` among them), then creates the provider."""
+        check = Checker(scope, construct_id)
+        self._alias = check.string("alias", given["alias"])
+        self._attributes = checked_attributes(check, self._props, (), given)
+        create_in_node(self, scope, construct_id, self._provider_config())
+
+    @classmethod
+    def _provider_config(cls) -> Any:
+        # Built once: building one runs the CDK's runtime type checks.
+        if cls._config is None:
+            cls._config = cdk.TerraformProviderConfig(
+                terraform_resource_type=cls._provider_name,
+                terraform_provider_source=cls._provider_source,
+                terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(
+                    provider_name=cls._provider_name, provider_version_constraint=cls._provider_version
+                ),
+            )
+        return cls._config
+
+    @property
+    def alias(self) -> str | None:
+        """The provider's alias, or None for the default provider."""
+        return self._alias
+
+    @alias.setter
+    def alias(self, value: str | None) -> None:
+        self._alias = value
 
     def _synthesize_attributes(self) -> Mapping[str, Any]:
         return self._attributes
@@ -221,52 +293,3 @@ def create_in_node(construct: Any, scope: Any, construct_id: str, config: Any) -
     `TerraformProvider` makes, without its per-call runtime type checks of arguments we built.
     """
     jsii.create(construct.__class__, construct, [scope, construct_id, config])
-
-
-class ObjectReference:
-    """One object inside a computed attribute; its properties are tokens for its fields."""
-
-    def __init__(self, element: Any, path: str) -> None:
-        self._element = element
-        self._path = path
-
-    @property
-    def resolvable(self) -> Any:
-        """The whole object, as a value to pass to other constructs or outputs."""
-        return self._element.interpolation_for_attribute(self._path)
-
-    def _string(self, field: str) -> str:
-        return cdk.Token.as_string(self._element.interpolation_for_attribute(f"{self._path}.{field}"))
-
-    def _string_map(self, field: str) -> Mapping[str, str]:
-        return cdk.Token.as_string_map(self._element.interpolation_for_attribute(f"{self._path}.{field}"))
-
-    def _string_list(self, field: str) -> list[str]:
-        return cdk.Token.as_list(self._element.interpolation_for_attribute(f"{self._path}.{field}"))
-
-    def _number(self, field: str) -> float:
-        return cdk.Token.as_number(self._element.interpolation_for_attribute(f"{self._path}.{field}"))
-
-    def _boolean(self, field: str) -> Any:
-        # The CDK has no boolean token type: a resolvable, as `get_boolean_attribute` returns.
-        return self._element.interpolation_for_attribute(f"{self._path}.{field}")
-
-
-class ObjectListReference:
-    """A computed list of objects: `get(i)` for one element, `resolvable` for the whole list."""
-
-    def __init__(self, element: Any, path: str, item_type: type[ObjectReference]) -> None:
-        self._element = element
-        self._path = path
-        self._item_type = item_type
-
-    def get(self, index: int) -> Any:
-        """The element at `index` (0-based), whose fields are tokens."""
-        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
-            raise ValueError(f"{self._path}: the index must be a whole number of at least 0, got {index!r}")
-        return self._item_type(self._element, f"{self._path}[{index}]")
-
-    @property
-    def resolvable(self) -> Any:
-        """The whole list, e.g. for `TerraformOutput(value=...)` or `TerraformIterator.from_list(...)`."""
-        return self._element.interpolation_for_attribute(self._path)

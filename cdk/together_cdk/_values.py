@@ -207,9 +207,7 @@ class Checker:
 
 MAX_ID_LENGTH = 256
 MAX_TEXT_LENGTH = 4096  # a reason or review comment: the provider's limits
-MIN_TIMEOUT = "1s"
-MIN_REQUEST_TIMEOUT = "1s"
-MIN_POLL_INTERVAL = "100ms"
+MIN_TIMEOUT = "1s"  # the provider's floor of a timeouts block's durations
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
 _PATH_CHARACTERS = {"/": "'/'", "\\": "'\\'", "?": "'?'", "#": "'#'", "%": "'%'"}
@@ -246,8 +244,10 @@ def drop_unset(attributes: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in attributes.items() if value is not None}
 
 
-def timeouts_block(check: Checker, value: Any, allowed: tuple[str, ...]) -> dict[str, str] | None:
-    """The `timeouts` block from a timeouts dataclass or a dict, with each duration checked."""
+def timeouts_block(
+    check: Checker, value: Any, allowed: tuple[str, ...], minimum: str = MIN_TIMEOUT
+) -> dict[str, str] | None:
+    """The `timeouts` block from a timeouts dataclass or a dict, with each duration at least `minimum`."""
     if value is None:
         return None
     if dataclasses.is_dataclass(value):
@@ -260,6 +260,6 @@ def timeouts_block(check: Checker, value: Any, allowed: tuple[str, ...]) -> dict
     if unknown:
         check.fail("timeouts", f"has no {', '.join(unknown)}; it takes {', '.join(allowed)}")
     block = drop_unset(
-        {name: check.duration(f"timeouts.{name}", value.get(name), minimum=MIN_TIMEOUT) for name in allowed}
+        {name: check.duration(f"timeouts.{name}", value.get(name), minimum=minimum) for name in allowed}
     )
     return block or None

@@ -13,7 +13,8 @@ from constructs import Construct
 from ._values import Checker
 from .data_remediations import DataTogetherRemediations
 from .enums import SEVERITY_ORDER, AlertSeverity, RemediationMode, RemediationState, RemediationTrigger, ReviewDecision, WaitFor
-from .remediation_review import RemediationReview, approval_mode
+from ._rules import approval_mode
+from .remediation_review import RemediationReview
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _XID_CODE = re.compile(r"^[0-9]+$")

@@ -15,6 +15,7 @@ import dataclasses
 import enum
 import inspect
 import textwrap
+import typing
 from typing import Any
 
 import docstring_parser
@@ -61,7 +62,7 @@ def cdk_page(problems: Problems) -> str:
 def _kind(cls: type) -> str:
     if issubclass(cls, enum.Enum):
         return "enum"
-    if dataclasses.is_dataclass(cls):
+    if dataclasses.is_dataclass(cls) or typing.is_typeddict(cls):
         return "dataclass"
     if issubclass(cls, Exception):
         return "error"
@@ -113,11 +114,13 @@ def _construct(cls: type, problems: Problems) -> str:
     signature = inspect.signature(cls.__init__)
     rows = ["| prop | type | default | description |", "|---|---|---|---|"]
     for name, parameter in list(signature.parameters.items())[1:]:
-        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+        if parameter.kind == parameter.VAR_POSITIONAL:
             continue
         if not described.get(name):
             problems.errors.append(f"together_cdk.{cls.__name__}: prop {name!r} has no :param: description")
-        rows.append(_prop_row(name, parameter, described.get(name, "")))
+        # `**meta: Unpack[MetaArguments]`: the keyword arguments a TypedDict lists (documented with it).
+        shown = f"**{name}" if parameter.kind == parameter.VAR_KEYWORD else name
+        rows.append(_prop_row(shown, parameter, described.get(name, "")))
     parts = [f"### {cls.__name__}", f"`{cls.__module__.rsplit('.', 1)[0]}.{cls.__name__}`", _description(doc), "Props:", "\n".join(rows)]
     parts.extend(_members(cls, problems))
     return "\n\n".join(parts)
@@ -126,8 +129,14 @@ def _construct(cls: type, problems: Problems) -> str:
 def _dataclass(cls: type, problems: Problems) -> str:
     doc = docstring_parser.parse(inspect.getdoc(cls) or "")
     described = {param.arg_name: param.description or "" for param in doc.params}
-    signature = inspect.signature(cls)
     rows = ["| field | type | default | description |", "|---|---|---|---|"]
+    if typing.is_typeddict(cls):  # keyword arguments, each optional
+        for name, hint in cls.__annotations__.items():
+            if not described.get(name):
+                problems.errors.append(f"together_cdk.{cls.__name__}: key {name!r} has no :param: description")
+            rows.append(f"| `{name}` | `{_cell(_annotation(hint))}` | — | {_cell(described.get(name, ''))} |")
+        return "\n\n".join([f"### {cls.__name__}", _description(doc), "\n".join(rows)])
+    signature = inspect.signature(cls)
     for field in dataclasses.fields(cls):
         if not described.get(field.name):
             problems.errors.append(f"together_cdk.{cls.__name__}: field {field.name!r} has no :param: description")
@@ -233,6 +242,8 @@ def _annotation(annotation: Any) -> str:
         return "Any"
     if isinstance(annotation, str):
         return annotation
+    if isinstance(annotation, typing.ForwardRef):  # a TypedDict's key under `from __future__ import annotations`
+        return annotation.__forward_arg__
     return inspect.formatannotation(annotation)
 
 
@@ -243,6 +254,8 @@ def _prop_row(name: str, parameter: inspect.Parameter, description: str, annotat
 
 def _default(parameter: inspect.Parameter, description: str) -> str:
     """The signature's default, or the one the description states when the signature has None."""
+    if parameter.kind == parameter.VAR_KEYWORD:
+        return "—"
     if parameter.default is inspect.Parameter.empty:
         return "required"
     if parameter.default is not None:
