@@ -23,7 +23,7 @@ import jsii
 
 from ._cdk import cdk
 from ._getters import TokenSource
-from ._props import Prop, Rule, checked_attributes
+from ._props import BlockProp, Prop, Rule, checked_attributes, props_of
 from ._values import Checker
 
 # How each attribute is rendered when the app synthesizes HCL instead of JSON.
@@ -95,6 +95,14 @@ class StackAttributes(cdk.TerraformElement):
         return blocks
 
 
+def declare_props(cls: type) -> None:
+    """Records the props a generated construct class declares (a subclass without its own keeps its parent's)."""
+    props = props_of(cls)
+    if props:
+        cls._props = props
+        cls._attribute_kinds = {prop.attribute: prop.kind for prop in props}
+
+
 class MetaArguments(TypedDict, total=False):
     """Terraform's meta-arguments, which every resource and data source takes.
 
@@ -117,9 +125,13 @@ class TogetherElement(TokenSource):
 
     _block_kind: ClassVar[str] = "resource"
     _terraform_type: ClassVar[str]
-    _props: ClassVar[tuple[Prop, ...]] = ()
+    _props: ClassVar[tuple[Prop | BlockProp, ...]] = ()
     _rules: ClassVar[tuple[Rule, ...]] = ()
     _attribute_kinds: ClassVar[Mapping[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declare_props(cls)
     _attributes: dict[str, Any]
     _moved: bool = False
     _cached_logical_id: str | None = None
@@ -202,11 +214,18 @@ class ProviderAttributes:
     _provider_name: ClassVar[str]
     _provider_source: ClassVar[str]
     _provider_version: ClassVar[str]
-    _props: ClassVar[tuple[Prop, ...]] = ()
+    _props: ClassVar[tuple[Prop | BlockProp, ...]] = ()
     _attribute_kinds: ClassVar[Mapping[str, str]] = {}
     _attributes: dict[str, Any]
     _alias: str | None = None
     _config: ClassVar[Any] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declare_props(cls)
+        for prop in props_of(cls):
+            # A provider's arguments are not attributes Terraform can reference: no token getters.
+            delattr(cls, prop.attribute)
 
     def _build(self, scope: Any, construct_id: str, given: Mapping[str, Any]) -> None:
         """Checks the props `given` (the `__init__`'s arguments, `alias` among them), then creates the provider."""

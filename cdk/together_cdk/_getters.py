@@ -3,11 +3,12 @@ property that returns a token Terraform resolves at apply.
 
 The generated constructs declare one per attribute, in one line::
 
-    state = string_attribute("Lifecycle state: ...")
+    state = attribute(STRING, "Lifecycle state: ...")
+    linked_alerts = attribute(AlertListReference, "Passive health check alerts ...")
 
 A getter reads the attribute of its owner: a construct (the attribute's name is its path) or an
 `ObjectReference` (the path of the object, then the name), so the same declaration serves both.
-Each factory is annotated with the type its property returns on an instance (as
+`attribute` is annotated with the type its property returns on an instance (as
 `dataclasses.field` is), so editors and type checkers see `remediation.state` as a `str`.
 """
 
@@ -44,10 +45,10 @@ class TokenSource:
         raise NotImplementedError
 
 
-class _Getter(property):
+class Getter(property):
     """A property whose name is the attribute's (set when the class is created)."""
 
-    def __init__(self, read: Callable[[Any, Any, str], Any], returns: str, doc: str) -> None:
+    def __init__(self, read: Callable[[Any, str], Any], returns: str, doc: str) -> None:
         def fget(owner: TokenSource) -> Any:
             element, path = owner._attribute_path(self.attribute)
             return read(element, path)
@@ -62,39 +63,32 @@ class _Getter(property):
         self.attribute = name
 
 
-def _token_getter(kind: str, doc: str) -> Any:
+def token_reader(kind: str) -> tuple[Callable[[Any, str], Any], str]:
+    """How to read an attribute of `kind` (from its construct and path), and the Python type it reads as."""
     to_token, returns = _TOKENS[kind]
-    return _Getter(lambda element, path: to_token(element.interpolation_for_attribute(path)), returns, doc)
+    return (lambda element, path: to_token(element.interpolation_for_attribute(path))), returns
 
 
-def string_attribute(doc: str) -> str:
-    """A string attribute."""
-    return _token_getter("string", doc)
+class Kind(Generic[R]):
+    """The kind of a scalar or collection attribute, typed by what its token is to Python."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
 
-def number_attribute(doc: str) -> float:
-    """A number attribute."""
-    return _token_getter("number", doc)
+STRING: Kind[str] = Kind("string")
+NUMBER: Kind[float] = Kind("number")
+BOOL: Kind[Any] = Kind("bool")  # a resolvable: the CDK has no boolean token
+STRING_LIST: Kind[list[str]] = Kind("string_list")
+STRING_MAP: Kind[Mapping[str, str]] = Kind("string_map")
 
 
-def bool_attribute(doc: str) -> Any:
-    """A boolean attribute (a resolvable: the CDK has no boolean token)."""
-    return _token_getter("bool", doc)
-
-
-def string_list_attribute(doc: str) -> list[str]:
-    """A list of strings (a list token)."""
-    return _token_getter("string_list", doc)
-
-
-def string_map_attribute(doc: str) -> Mapping[str, str]:
-    """A map of strings (a map token)."""
-    return _token_getter("string_map", doc)
-
-
-def object_attribute(reference: type[R], doc: str) -> R:
-    """An object, or a list of objects: a typed reference to its fields."""
-    return _Getter(lambda element, path: reference(element, path), reference.__name__, doc)
+def attribute(kind: Kind[R] | type[R], doc: str) -> R:
+    """The token getter of a computed attribute: a `Kind` (`STRING`...) or a reference class, for an
+    object or a list of objects."""
+    if isinstance(kind, Kind):
+        return Getter(*token_reader(kind.name), doc)
+    return Getter(lambda element, path: kind(element, path), kind.__name__, doc)
 
 
 class ObjectReference(TokenSource):

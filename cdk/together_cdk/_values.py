@@ -116,13 +116,9 @@ class Checker:
 
     def enum_list(self, prop: str, value: Any, enum_type: type[E], *, min_items: int = 0, unique: bool = False) -> Any:
         """A list of `enum_type` values, or None when unset; with `unique`, each value at most once."""
-        if value is None:
-            return None
-        if is_unresolved(value):
+        if value is None or is_unresolved(value):
             return value
-        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            self.fail(prop, f"must be a list, got {type(value).__name__}")
-        items = [self.enum(f"{prop}[{index}]", item, enum_type, required=True) for index, item in enumerate(value)]
+        items = [self.enum(f"{prop}[{index}]", item, enum_type, required=True) for index, item in self._items(prop, value, "a list")]
         if len(items) < min_items:
             self.fail(prop, f"needs at least {min_items} item(s)")
         known = [item for item in items if not is_unresolved(item)]
@@ -133,13 +129,15 @@ class Checker:
 
     def string_list(self, prop: str, value: Any) -> Any:
         """A list of non-empty strings, or None when unset."""
-        if value is None:
-            return None
-        if is_unresolved(value):
+        if value is None or is_unresolved(value):
             return value
+        return [self.string(f"{prop}[{index}]", item, required=True) for index, item in self._items(prop, value, "a list of strings")]
+
+    def _items(self, prop: str, value: Any, expected: str) -> Any:
+        """`enumerate(value)` of a list (a string is not one)."""
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            self.fail(prop, f"must be a list of strings, got {type(value).__name__}")
-        return [self.string(f"{prop}[{index}]", item, required=True) for index, item in enumerate(value)]
+            self.fail(prop, f"must be {expected}, got {type(value).__name__}")
+        return enumerate(value)
 
     def string_map(self, prop: str, value: Any) -> Any:
         """A map of string to string, or None when unset."""

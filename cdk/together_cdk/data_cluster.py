@@ -10,8 +10,8 @@ from typing import Any, Unpack
 from ._cdk import cdk
 from ._element import MetaArguments, TogetherDataSource
 from ._extras import InstanceIdLookup
-from ._getters import object_attribute, string_attribute, string_map_attribute
-from ._props import attribute_kinds, path_id
+from ._getters import STRING, STRING_MAP, attribute
+from ._props import path_id
 from .references import GpuWorkerNodeListReference
 
 
@@ -20,40 +20,22 @@ class DataTogetherCluster(InstanceIdLookup, TogetherDataSource, cdk.TerraformDat
 
     The cluster's kubeconfig is never read or exposed.
 
-    :param scope: the stack (or construct) the data source belongs to.
-    :param id: the construct id.
-    :param cluster_id: The GPU cluster's id.
     :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
         `lifecycle`.
+    :param cluster_id: The GPU cluster's id.
     """
 
     _terraform_type = "together_cluster"
-    _props = (
-        path_id("cluster_id", required=True),
-    )
-    _attribute_kinds = attribute_kinds(_props)
+
+    # Props (arguments: checked at synth, and token getters too) and computed attributes (token getters).
+    cluster_id = path_id("The GPU cluster's id.", required=True)
+    id = attribute(STRING, "The GPU cluster's id (the same as `cluster_id`).")
+    name = attribute(STRING, "The cluster's name.")
+    status = attribute(STRING, "The cluster's status, as the API gives it.")
+    gpu_worker_nodes = attribute(GpuWorkerNodeListReference, "The cluster's GPU worker nodes: `node_id` (the node's name in the cluster, such as `gpu-07`), `node_name` (the same name, kept for configurations written before the API renamed it to `node_id`), `instance_id` (what a remediation targets), `status`, `host_name`, `auto_remediation_enabled` (whether Together's health checks may raise remediations for it), `marked_for_deletion`, and the id, state and mode of the node's latest remediation (`latest_remediation_id`, `latest_remediation_state`, `latest_remediation_mode`; null when it has none). Unset fields are null.")
+    instance_id_by_node_name = attribute(STRING_MAP, "Node name (`node_id`) to instance id, such as `{\"gpu-07\" = \"inst-training-07\"}`, for the nodes that have an instance.")
 
     def __init__(
         self, scope: Any, id: str, *, cluster_id: str, **meta: Unpack[MetaArguments],
     ) -> None:
         self._build(scope, id, locals())
-
-    # Token getters: each attribute, as a token Terraform resolves (arguments included).
-
-    cluster_id = string_attribute("The GPU cluster's id.")
-    id = string_attribute("The GPU cluster's id (the same as `cluster_id`).")
-    name = string_attribute("The cluster's name.")
-    status = string_attribute("The cluster's status, as the API gives it.")
-    gpu_worker_nodes = object_attribute(
-        GpuWorkerNodeListReference,
-        "The cluster's GPU worker nodes: `node_id` (the node's name in the cluster, such as `gpu-07`), `node_name` "
-        "(the same name, kept for configurations written before the API renamed it to `node_id`), `instance_id` "
-        "(what a remediation targets), `status`, `host_name`, `auto_remediation_enabled` (whether Together's health "
-        "checks may raise remediations for it), `marked_for_deletion`, and the id, state and mode of the node's "
-        "latest remediation (`latest_remediation_id`, `latest_remediation_state`, `latest_remediation_mode`; null "
-        "when it has none). Unset fields are null."
-    )
-    instance_id_by_node_name = string_map_attribute(
-        "Node name (`node_id`) to instance id, such as `{\"gpu-07\" = \"inst-training-07\"}`, for the nodes that have an"
-        " instance."
-    )

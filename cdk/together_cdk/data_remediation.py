@@ -9,37 +9,29 @@ from typing import Any, Unpack
 
 from ._cdk import cdk
 from ._element import MetaArguments, TogetherDataSource
-from ._getters import string_attribute
-from ._props import attribute_kinds, path_id, uuid
+from ._props import path_id, uuid
 from .references import RemediationItemFields
 
 
 class DataTogetherRemediation(RemediationItemFields, TogetherDataSource, cdk.TerraformDataSource):
     """One remediation of a GPU worker node, with every field the API gives and its linked alerts.
 
-    :param scope: the stack (or construct) the data source belongs to.
-    :param id: the construct id.
+    :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
+        `lifecycle`.
     :param cluster_id: The GPU cluster's id.
     :param instance_id: The instance (GPU worker node VM) the remediation repairs.
     :param remediation_id: The remediation's id (a UUID).
-    :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
-        `lifecycle`.
     """
 
     _terraform_type = "together_remediation"
-    _props = (
-        path_id("cluster_id", required=True),
-        path_id("instance_id", required=True),
-        uuid("remediation_id", required=True),
-    )
-    _attribute_kinds = attribute_kinds(_props)
+
+    # Props (arguments: checked at synth, and token getters too) and computed attributes (token getters).
+    cluster_id = path_id("The GPU cluster's id.", required=True)
+    instance_id = path_id("The instance (GPU worker node VM) the remediation repairs.", required=True)
+    remediation_id = uuid("The remediation's id (a UUID).", required=True)
 
     def __init__(
         self, scope: Any, id: str, *, cluster_id: str, instance_id: str, remediation_id: str,
         **meta: Unpack[MetaArguments],
     ) -> None:
         self._build(scope, id, locals())
-
-    # Token getters: each attribute, as a token Terraform resolves (arguments included).
-
-    remediation_id = string_attribute("The remediation's id (a UUID).")

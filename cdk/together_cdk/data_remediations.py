@@ -10,8 +10,8 @@ from typing import Any, Unpack
 
 from ._cdk import cdk
 from ._element import MetaArguments, TogetherDataSource
-from ._getters import object_attribute, string_attribute, string_list_attribute
-from ._props import attribute_kinds, enum, enum_list, path_id, string, string_list
+from ._getters import STRING, STRING_LIST, attribute
+from ._props import enum, enum_list, path_id, string, string_list
 from .enums import AlertSeverity, RemediationMode, RemediationState, RemediationTrigger
 from .references import RemediationListReference
 
@@ -22,8 +22,8 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
     Use it to find the automated remediations waiting for approval and review them with
     `together_remediation_review` (for example with `for_each`).
 
-    :param scope: the stack (or construct) the data source belongs to.
-    :param id: the construct id.
+    :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
+        `lifecycle`.
     :param cluster_id: The GPU cluster whose remediations are listed.
     :param instance_id: Only the remediations of this instance. Default `-`: every instance of the cluster.
     :param states: Only remediations in one of these states: `PENDING_APPROVAL`, `PENDING`, `QUARANTINING`,
@@ -43,23 +43,23 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
         ones) never match.
     :param min_severity: Only remediations with a linked alert at least this severe: `PHC_SEVERITY_INFO`,
         `PHC_SEVERITY_WARNING` or `PHC_SEVERITY_CRITICAL` (least severe first). Resolved alerts count too.
-    :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
-        `lifecycle`.
     """
 
     _terraform_type = "together_remediations"
-    _props = (
-        path_id("cluster_id", required=True),
-        path_id("instance_id"),
-        enum_list("states", RemediationState),
-        enum_list("modes", RemediationMode),
-        enum_list("triggers", RemediationTrigger),
-        enum("trigger", RemediationTrigger),
-        string("order_by"),
-        string_list("alert_names"),
-        enum("min_severity", AlertSeverity),
-    )
-    _attribute_kinds = attribute_kinds(_props)
+
+    # Props (arguments: checked at synth, and token getters too) and computed attributes (token getters).
+    cluster_id = path_id("The GPU cluster whose remediations are listed.", required=True)
+    instance_id = path_id("Only the remediations of this instance. Default `-`: every instance of the cluster.")
+    states = enum_list(RemediationState, "Only remediations in one of these states: `PENDING_APPROVAL`, `PENDING`, `QUARANTINING`, `QUARANTINED`, `RUNNING`, `SUCCEEDED`, `FAILED`, `CANCELLED` or `AUTO_RESOLVED`. Default: every state.")
+    modes = enum_list(RemediationMode, "Only remediations with one of these modes: `REMEDIATION_MODE_REBOOT_VM`, `REMEDIATION_MODE_VM_ONLY`, `REMEDIATION_MODE_HOST_AWARE`, `REMEDIATION_MODE_HOST_POWER_CYCLE` or `REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT`. Default: every mode.")
+    triggers = enum_list(RemediationTrigger, "Only remediations with one of these triggers: `REMEDIATION_TRIGGER_MANUAL` or `REMEDIATION_TRIGGER_AUTOMATED`. Default: both.")
+    trigger = enum(RemediationTrigger, "Only remediations with this one trigger: `REMEDIATION_TRIGGER_MANUAL` or `REMEDIATION_TRIGGER_AUTOMATED` (kept for existing configurations; `triggers` takes several). With `triggers` too, a remediation must match both.")
+    order_by = string("Order of the list: `create_time` (default, oldest first), `create_time desc`, `update_time` or `update_time desc`.")
+    alert_names = string_list("Only remediations with a linked alert of one of these names (such as `GPUXidError`). Combined with `min_severity`, one linked alert must match both. Remediations without linked alerts (manual ones) never match.")
+    min_severity = enum(AlertSeverity, "Only remediations with a linked alert at least this severe: `PHC_SEVERITY_INFO`, `PHC_SEVERITY_WARNING` or `PHC_SEVERITY_CRITICAL` (least severe first). Resolved alerts count too.")
+    id = attribute(STRING, "`CLUSTER/INSTANCE` of the listing (`-` for every instance).")
+    remediations = attribute(RemediationListReference, "The matching remediations, each with every field of the API's remediation and its `linked_alerts`.")
+    ids = attribute(STRING_LIST, "The matching remediations' ids, in the same order.")
 
     def __init__(
         self, scope: Any, id: str, *, cluster_id: str, instance_id: str | None = None,
@@ -69,47 +69,3 @@ class DataTogetherRemediations(TogetherDataSource, cdk.TerraformDataSource):
         min_severity: AlertSeverity | str | None = None, **meta: Unpack[MetaArguments],
     ) -> None:
         self._build(scope, id, locals())
-
-    # Token getters: each attribute, as a token Terraform resolves (arguments included).
-
-    cluster_id = string_attribute("The GPU cluster whose remediations are listed.")
-    instance_id = string_attribute(
-        "Only the remediations of this instance. Default `-`: every instance of the cluster."
-    )
-    states = string_list_attribute(
-        "Only remediations in one of these states: `PENDING_APPROVAL`, `PENDING`, `QUARANTINING`, `QUARANTINED`, "
-        "`RUNNING`, `SUCCEEDED`, `FAILED`, `CANCELLED` or `AUTO_RESOLVED`. Default: every state."
-    )
-    modes = string_list_attribute(
-        "Only remediations with one of these modes: `REMEDIATION_MODE_REBOOT_VM`, `REMEDIATION_MODE_VM_ONLY`, "
-        "`REMEDIATION_MODE_HOST_AWARE`, `REMEDIATION_MODE_HOST_POWER_CYCLE` or "
-        "`REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT`. Default: every mode."
-    )
-    triggers = string_list_attribute(
-        "Only remediations with one of these triggers: `REMEDIATION_TRIGGER_MANUAL` or "
-        "`REMEDIATION_TRIGGER_AUTOMATED`. Default: both."
-    )
-    trigger = string_attribute(
-        "Only remediations with this one trigger: `REMEDIATION_TRIGGER_MANUAL` or `REMEDIATION_TRIGGER_AUTOMATED` "
-        "(kept for existing configurations; `triggers` takes several). With `triggers` too, a remediation must match"
-        " both."
-    )
-    order_by = string_attribute(
-        "Order of the list: `create_time` (default, oldest first), `create_time desc`, `update_time` or `update_time"
-        " desc`."
-    )
-    alert_names = string_list_attribute(
-        "Only remediations with a linked alert of one of these names (such as `GPUXidError`). Combined with "
-        "`min_severity`, one linked alert must match both. Remediations without linked alerts (manual ones) never "
-        "match."
-    )
-    min_severity = string_attribute(
-        "Only remediations with a linked alert at least this severe: `PHC_SEVERITY_INFO`, `PHC_SEVERITY_WARNING` or "
-        "`PHC_SEVERITY_CRITICAL` (least severe first). Resolved alerts count too."
-    )
-    id = string_attribute("`CLUSTER/INSTANCE` of the listing (`-` for every instance).")
-    remediations = object_attribute(
-        RemediationListReference,
-        "The matching remediations, each with every field of the API's remediation and its `linked_alerts`."
-    )
-    ids = string_list_attribute("The matching remediations' ids, in the same order.")

@@ -9,7 +9,7 @@ from typing import Any
 
 from ._cdk import cdk
 from ._element import ProviderAttributes
-from ._props import attribute_kinds, custom, duration, integer
+from ._props import custom, duration, integer
 from ._rules import secure_url, token_only
 
 
@@ -23,8 +23,6 @@ class TogetherProvider(ProviderAttributes, cdk.TerraformProvider):
     Every prop is optional: the provider reads `TOGETHER_API_KEY` and `TOGETHER_BASE_URL` from the environment of
     `terraform`, which keeps the key out of the synthesized configuration.
 
-    :param scope: the stack (or construct) the provider belongs to.
-    :param id: the construct id.
     :param api_key: Together API key. Falls back to the `TOGETHER_API_KEY` environment variable, which is the
         recommended way: a key written in the configuration is a provider argument like any other, and Terraform
         shows it in `terraform show -json` of a saved plan (as it does for every provider's arguments). The
@@ -50,15 +48,14 @@ class TogetherProvider(ProviderAttributes, cdk.TerraformProvider):
     _provider_name = "together"
     _provider_source = PROVIDER_SOURCE
     _provider_version = PROVIDER_VERSION_CONSTRAINT
-    _props = (
-        custom("api_key", "string", token_only),
-        custom("base_url", "string", secure_url),
-        duration("request_timeout", minimum="1s"),
-        integer("max_retries", minimum=0),
-        duration("poll_interval", minimum="100ms"),
-        integer("max_in_flight_per_cluster", minimum=1),
-    )
-    _attribute_kinds = attribute_kinds(_props)
+
+    # Props: checked at synth.
+    api_key = custom("string", token_only, "Together API key. Falls back to the `TOGETHER_API_KEY` environment variable, which is the recommended way: a key written in the configuration is a provider argument like any other, and Terraform shows it in `terraform show -json` of a saved plan (as it does for every provider's arguments). The provider never stores the key in state and redacts it from its diagnostics and logs. Surrounding whitespace (the newline of `file(\"key\")`) is trimmed; a key that still cannot be an HTTP header value is refused at configure, without repeating it.")
+    base_url = custom("string", secure_url, "API base URL, in the form Together's SDK and CLI use (`https://api.together.ai`) or with the API's `/v1` (`https://api.together.ai/v1`): both work. Falls back to `TOGETHER_BASE_URL` (the variable Together's SDK and CLI read, in either form), then `https://api.together.ai`. Must be https unless it points at this machine (loopback), and must not carry credentials (`user:password@`): the key goes in `api_key`.")
+    request_timeout = duration("Time limit of one API request (default `30s`, at least `1s`).", minimum="1s")
+    max_retries = integer("Retries of a request after a network error, 429 or 5xx (default 6).", minimum=0)
+    poll_interval = duration("Longest pause between two polls of a remediation's state (default `2s`, at least `100ms`); polling starts faster and backs off to this.", minimum="100ms")
+    max_in_flight_per_cluster = integer("At most this many of this provider's remediations run at once per cluster; further creates wait their turn, so a fleet rolls out gradually. A create holds its turn until it has waited as `wait_for` asks (with `wait_for = \"none\"`, only the creations are paced). Unset: no limit.", minimum=1)
 
     def __init__(
         self, scope: Any, id: str, *, api_key: str | None = None, base_url: str | None = None,

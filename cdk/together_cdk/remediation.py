@@ -11,8 +11,8 @@ from typing import Any, Unpack
 
 from ._cdk import cdk
 from ._element import MetaArguments, TogetherResource
-from ._getters import bool_attribute, object_attribute, string_attribute, string_list_attribute, string_map_attribute
-from ._props import attribute_kinds, boolean, enum, enum_list, path_id, string_map, text, timeouts, uuid
+from ._getters import STRING, attribute
+from ._props import boolean, enum, enum_list, path_id, string_map, text, timeouts_block_prop, uuid
 from ._rules import one_of_mode_and_escalation
 from .enums import RemediationMode, WaitFor
 from .references import AttemptListReference, RemediationItemFields
@@ -35,8 +35,9 @@ class Remediation(RemediationItemFields, TogetherResource, cdk.TerraformResource
 
     Destroying it cancels a remediation that has not started and forgets a finished one.
 
-    :param scope: the stack (or construct) the resource belongs to.
-    :param id: the construct id.
+    :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
+        `lifecycle`.
+    :param timeouts: `RemediationTimeouts` (or a dict): Time limits of the operations.
     :param cluster_id: The GPU cluster's id. Changing it forces a new remediation.
     :param instance_id: The instance (GPU worker node VM) the remediation repairs. Changing it forces a new
         remediation.
@@ -64,26 +65,25 @@ class Remediation(RemediationItemFields, TogetherResource, cdk.TerraformResource
         longer be cancelled. Changing it never replaces the remediation.
     :param rerun_on_failure: When the remediation ended FAILED or CANCELLED, plan a new attempt (a replacement)
         and say why. Default false: a failed remediation stays as it is.
-    :param timeouts: `RemediationTimeouts` (or a dict): Time limits of the operations.
-    :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
-        `lifecycle`.
     """
 
     _terraform_type = "together_remediation"
-    _props = (
-        path_id("cluster_id", required=True),
-        path_id("instance_id", required=True),
-        enum("mode", RemediationMode),
-        enum_list("escalation", RemediationMode, min_items=1, unique=True),
-        text("reason", max_length=4096),
-        string_map("triggers"),
-        uuid("remediation_id"),
-        enum("wait_for", WaitFor),
-        boolean("rerun_on_failure"),
-        timeouts("timeouts", operations=("create", "delete"), minimum="1s"),
-    )
     _rules = (one_of_mode_and_escalation,)
-    _attribute_kinds = attribute_kinds(_props)
+
+    # Props (arguments: checked at synth, and token getters too) and computed attributes (token getters).
+    cluster_id = path_id("The GPU cluster's id. Changing it forces a new remediation.", required=True)
+    instance_id = path_id("The instance (GPU worker node VM) the remediation repairs. Changing it forces a new remediation.", required=True)
+    mode = enum(RemediationMode, "How the remediation repairs the instance: `REMEDIATION_MODE_REBOOT_VM`, `REMEDIATION_MODE_VM_ONLY`, `REMEDIATION_MODE_HOST_AWARE`, `REMEDIATION_MODE_HOST_POWER_CYCLE` or `REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT`. Exactly one of `mode` and `escalation`. Changing it forces a new remediation.")
+    escalation = enum_list(RemediationMode, "An escalation ladder of modes, least disruptive first: each mode runs only if the previous one ended FAILED. Exactly one of `mode` and `escalation`. Changing it forces a new remediation.", min_items=1, unique=True)
+    reason = text("User-provided reason for the remediation. Changing it forces a new remediation. The provider appends an intent token, ` [tf-XXXXXXXXXX]` (ten hex digits of the remediation_id it sends), to the reason it sends: it finds the provider's own remediations when the API does not keep its ids. Together's console and API show it; state, data sources and the plan review never do.", max_length=4096)
+    triggers = string_map("Arbitrary values; changing any of them runs the same remediation again (a new remediation).")
+    remediation_id = uuid("Idempotency key (a UUID, in any spelling: upper case, braces and `urn:uuid:` are compared in canonical form) sent with the create. When unset, the provider derives it from the intent (and a new one for each attempt and escalation step), so a retried or re-run apply never starts a second remediation. An explicit id names one remediation: if it exists with another instance, mode or reason, the plan fails quoting it. Setting it forces a new remediation when it changes.")
+    wait_for = enum(WaitFor, "How far the apply waits for the remediation: `terminal` (default): until it ends (SUCCEEDED, FAILED, CANCELLED or AUTO_RESOLVED); `running`: until work on the node begins (QUARANTINING, QUARANTINED or RUNNING) or it ends; `none`: not at all: the API accepted it. `QUARANTINING`, `QUARANTINED` and `RUNNING` count as started: `REMEDIATION_MODE_HOST_AWARE` and `REMEDIATION_MODE_HOST_POWER_CYCLE` cordon the host first (`QUARANTINING`, then `QUARANTINED`), and from then on the repair has begun and can no longer be cancelled. Changing it never replaces the remediation.")
+    rerun_on_failure = boolean("When the remediation ended FAILED or CANCELLED, plan a new attempt (a replacement) and say why. Default false: a failed remediation stays as it is.")
+    id = attribute(STRING, "The remediation's id (a UUID) as the API answers it: the same as `remediation_id` (in canonical form) when the API honours the id sent, the server's own id when it does not.")
+    adopted_remediation_id = attribute(STRING, "Set when the create adopted an existing remediation of this declaration (the leftover of an interrupted apply) instead of starting one: the plan says so with a warning and shows this id; null when the create started its own remediation.")
+    attempts = attribute(AttemptListReference, "The remediations this resource ran, in order: one for a `mode`, one per step taken for an `escalation`.")
+    timeouts = timeouts_block_prop(operations=("create", "delete"), minimum="1s")
 
     def __init__(
         self, scope: Any, id: str, *, cluster_id: str, instance_id: str, mode: RemediationMode | str | None = None,
@@ -93,61 +93,3 @@ class Remediation(RemediationItemFields, TogetherResource, cdk.TerraformResource
         timeouts: RemediationTimeouts | Mapping[str, str] | None = None, **meta: Unpack[MetaArguments],
     ) -> None:
         self._build(scope, id, locals())
-
-    # Token getters: each attribute, as a token Terraform resolves (arguments included).
-
-    cluster_id = string_attribute("The GPU cluster's id. Changing it forces a new remediation.")
-    instance_id = string_attribute(
-        "The instance (GPU worker node VM) the remediation repairs. Changing it forces a new remediation."
-    )
-    mode = string_attribute(
-        "How the remediation repairs the instance: `REMEDIATION_MODE_REBOOT_VM`, `REMEDIATION_MODE_VM_ONLY`, "
-        "`REMEDIATION_MODE_HOST_AWARE`, `REMEDIATION_MODE_HOST_POWER_CYCLE` or "
-        "`REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT`. Exactly one of `mode` and `escalation`. Changing it forces a "
-        "new remediation."
-    )
-    escalation = string_list_attribute(
-        "An escalation ladder of modes, least disruptive first: each mode runs only if the previous one ended "
-        "FAILED. Exactly one of `mode` and `escalation`. Changing it forces a new remediation."
-    )
-    reason = string_attribute(
-        "User-provided reason for the remediation. Changing it forces a new remediation. The provider appends an "
-        "intent token, ` [tf-XXXXXXXXXX]` (ten hex digits of the remediation_id it sends), to the reason it sends: "
-        "it finds the provider's own remediations when the API does not keep its ids. Together's console and API "
-        "show it; state, data sources and the plan review never do."
-    )
-    triggers = string_map_attribute(
-        "Arbitrary values; changing any of them runs the same remediation again (a new remediation)."
-    )
-    remediation_id = string_attribute(
-        "Idempotency key (a UUID, in any spelling: upper case, braces and `urn:uuid:` are compared in canonical "
-        "form) sent with the create. When unset, the provider derives it from the intent (and a new one for each "
-        "attempt and escalation step), so a retried or re-run apply never starts a second remediation. An explicit "
-        "id names one remediation: if it exists with another instance, mode or reason, the plan fails quoting it. "
-        "Setting it forces a new remediation when it changes."
-    )
-    wait_for = string_attribute(
-        "How far the apply waits for the remediation: `terminal` (default): until it ends (SUCCEEDED, FAILED, "
-        "CANCELLED or AUTO_RESOLVED); `running`: until work on the node begins (QUARANTINING, QUARANTINED or "
-        "RUNNING) or it ends; `none`: not at all: the API accepted it. `QUARANTINING`, `QUARANTINED` and `RUNNING` "
-        "count as started: `REMEDIATION_MODE_HOST_AWARE` and `REMEDIATION_MODE_HOST_POWER_CYCLE` cordon the host "
-        "first (`QUARANTINING`, then `QUARANTINED`), and from then on the repair has begun and can no longer be "
-        "cancelled. Changing it never replaces the remediation."
-    )
-    rerun_on_failure = bool_attribute(
-        "When the remediation ended FAILED or CANCELLED, plan a new attempt (a replacement) and say why. Default "
-        "false: a failed remediation stays as it is."
-    )
-    id = string_attribute(
-        "The remediation's id (a UUID) as the API answers it: the same as `remediation_id` (in canonical form) when "
-        "the API honours the id sent, the server's own id when it does not."
-    )
-    adopted_remediation_id = string_attribute(
-        "Set when the create adopted an existing remediation of this declaration (the leftover of an interrupted "
-        "apply) instead of starting one: the plan says so with a warning and shows this id; null when the create "
-        "started its own remediation."
-    )
-    attempts = object_attribute(
-        AttemptListReference,
-        "The remediations this resource ran, in order: one for a `mode`, one per step taken for an `escalation`."
-    )

@@ -11,8 +11,8 @@ from typing import Any, Unpack
 
 from ._cdk import cdk
 from ._element import MetaArguments, TogetherResource
-from ._getters import object_attribute, string_attribute
-from ._props import attribute_kinds, enum, path_id, text, timeouts, uuid
+from ._getters import STRING, attribute
+from ._props import enum, path_id, text, timeouts_block_prop, uuid
 from ._rules import approval_override
 from .enums import RemediationMode, ReviewDecision, WaitFor
 from .references import AlertListReference
@@ -36,8 +36,9 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
     the apply) fails and names its state, unless it already carries the same decision, which is then adopted. The
     plan shows the remediation's `mode` and `trigger`.
 
-    :param scope: the stack (or construct) the resource belongs to.
-    :param id: the construct id.
+    :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
+        `lifecycle`.
+    :param timeouts: `RemediationReviewTimeouts` (or a dict): Time limits of the operations.
     :param cluster_id: The GPU cluster's id. Changing it forces a new review.
     :param instance_id: The instance of the remediation to review. Changing it forces a new review.
     :param remediation_id: The id (a UUID) of the remediation to review, for example from the
@@ -60,24 +61,28 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
         `REMEDIATION_MODE_HOST_POWER_CYCLE` cordon the host first (`QUARANTINING`, then `QUARANTINED`), and from
         then on the repair has begun and can no longer be cancelled. With `terminal`, a FAILED remediation fails
         the apply. A rejected remediation ends at once. Changing it never makes a new review.
-    :param timeouts: `RemediationReviewTimeouts` (or a dict): Time limits of the operations.
-    :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,
-        `lifecycle`.
     """
 
     _terraform_type = "together_remediation_review"
-    _props = (
-        path_id("cluster_id", required=True),
-        path_id("instance_id", required=True),
-        uuid("remediation_id", required=True),
-        enum("decision", ReviewDecision, required=True),
-        enum("mode", RemediationMode),
-        text("comment", max_length=4096),
-        enum("wait_for", WaitFor),
-        timeouts("timeouts", operations=("create",), minimum="1s"),
-    )
     _rules = (approval_override,)
-    _attribute_kinds = attribute_kinds(_props)
+
+    # Props (arguments: checked at synth, and token getters too) and computed attributes (token getters).
+    cluster_id = path_id("The GPU cluster's id. Changing it forces a new review.", required=True)
+    instance_id = path_id("The instance of the remediation to review. Changing it forces a new review.", required=True)
+    remediation_id = uuid("The id (a UUID) of the remediation to review, for example from the `together_remediations` data source. Changing it forces a new review.", required=True)
+    decision = enum(ReviewDecision, "`APPROVE` (the remediation moves to `PENDING` and runs) or `REJECT` (it ends `CANCELLED`). Changing it forces a new review, which fails once the remediation is no longer waiting for approval.", required=True)
+    mode = enum(RemediationMode, "Approve as this mode instead of the one the remediation proposes, for example `REMEDIATION_MODE_REBOOT_VM` for an automated `REMEDIATION_MODE_VM_ONLY`; the remediation then runs in it (see `remediation_mode`). One of `REMEDIATION_MODE_REBOOT_VM`, `REMEDIATION_MODE_VM_ONLY`, `REMEDIATION_MODE_HOST_AWARE` or `REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT`; `REMEDIATION_MODE_HOST_POWER_CYCLE` is refused at plan (the API does not take it as an override: create such a remediation with `together_remediation`). Only with `decision = \"APPROVE\"`. Unset: the remediation keeps its mode. Changing it forces a new review, as `decision` does.")
+    comment = text("The review's comment, recorded by the API (at most 4096 characters). Changing it forces a new review.", max_length=4096)
+    wait_for = enum(WaitFor, "How far the apply waits for the remediation after approving it: `terminal`: until it ends (SUCCEEDED, FAILED, CANCELLED or AUTO_RESOLVED); `running`: until work on the node begins (QUARANTINING, QUARANTINED or RUNNING) or it ends; `none` (default): not at all: the API accepted it. `QUARANTINING`, `QUARANTINED` and `RUNNING` count as started: `REMEDIATION_MODE_HOST_AWARE` and `REMEDIATION_MODE_HOST_POWER_CYCLE` cordon the host first (`QUARANTINING`, then `QUARANTINED`), and from then on the repair has begun and can no longer be cancelled. With `terminal`, a FAILED remediation fails the apply. A rejected remediation ends at once. Changing it never makes a new review.")
+    id = attribute(STRING, "The reviewed remediation's id (the same as `remediation_id`).")
+    state = attribute(STRING, "Lifecycle state: `PENDING_APPROVAL`, `PENDING`, `QUARANTINING`, `QUARANTINED`, `RUNNING`, `SUCCEEDED`, `FAILED`, `CANCELLED` or `AUTO_RESOLVED`.")
+    reviewed_by = attribute(STRING, "Who approved or rejected the remediation.")
+    review_time = attribute(STRING, "When the remediation was reviewed (RFC 3339).")
+    review_comment = attribute(STRING, "The review's comment.")
+    remediation_mode = attribute(STRING, "How the remediation repairs the instance: `REMEDIATION_MODE_REBOOT_VM`, `REMEDIATION_MODE_VM_ONLY`, `REMEDIATION_MODE_HOST_AWARE`, `REMEDIATION_MODE_HOST_POWER_CYCLE` or `REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT`. The remediation's mode: the one it proposes, or `mode` once approved as another mode.")
+    trigger = attribute(STRING, "What raised the remediation: `REMEDIATION_TRIGGER_MANUAL` or `REMEDIATION_TRIGGER_AUTOMATED` (manual: the API or the console; automated: Together's health checks).")
+    linked_alerts = attribute(AlertListReference, "Passive health check alerts linked to the remediation, resolved ones included. Each has the API's alert fields and `annotation`, the typed content the API parsed from the alert (null when it parsed none): `title`, `summary_line`, `description`, `xid_codes` (the NVIDIA Xid codes seen, such as `[\"79\"]`), `xid_events` (each code with its `mnemonic` and `count`) and `slurm_drain_reason`.")
+    timeouts = timeouts_block_prop(operations=("create",), minimum="1s")
 
     def __init__(
         self, scope: Any, id: str, *, cluster_id: str, instance_id: str, remediation_id: str,
@@ -86,62 +91,3 @@ class RemediationReview(TogetherResource, cdk.TerraformResource):
         **meta: Unpack[MetaArguments],
     ) -> None:
         self._build(scope, id, locals())
-
-    # Token getters: each attribute, as a token Terraform resolves (arguments included).
-
-    cluster_id = string_attribute("The GPU cluster's id. Changing it forces a new review.")
-    instance_id = string_attribute("The instance of the remediation to review. Changing it forces a new review.")
-    remediation_id = string_attribute(
-        "The id (a UUID) of the remediation to review, for example from the `together_remediations` data source. "
-        "Changing it forces a new review."
-    )
-    decision = string_attribute(
-        "`APPROVE` (the remediation moves to `PENDING` and runs) or `REJECT` (it ends `CANCELLED`). Changing it "
-        "forces a new review, which fails once the remediation is no longer waiting for approval."
-    )
-    mode = string_attribute(
-        "Approve as this mode instead of the one the remediation proposes, for example `REMEDIATION_MODE_REBOOT_VM` "
-        "for an automated `REMEDIATION_MODE_VM_ONLY`; the remediation then runs in it (see `remediation_mode`). One "
-        "of `REMEDIATION_MODE_REBOOT_VM`, `REMEDIATION_MODE_VM_ONLY`, `REMEDIATION_MODE_HOST_AWARE` or "
-        "`REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT`; `REMEDIATION_MODE_HOST_POWER_CYCLE` is refused at plan (the "
-        "API does not take it as an override: create such a remediation with `together_remediation`). Only with "
-        "`decision = \"APPROVE\"`. Unset: the remediation keeps its mode. Changing it forces a new review, as "
-        "`decision` does."
-    )
-    comment = string_attribute(
-        "The review's comment, recorded by the API (at most 4096 characters). Changing it forces a new review."
-    )
-    wait_for = string_attribute(
-        "How far the apply waits for the remediation after approving it: `terminal`: until it ends (SUCCEEDED, "
-        "FAILED, CANCELLED or AUTO_RESOLVED); `running`: until work on the node begins (QUARANTINING, QUARANTINED or"
-        " RUNNING) or it ends; `none` (default): not at all: the API accepted it. `QUARANTINING`, `QUARANTINED` and "
-        "`RUNNING` count as started: `REMEDIATION_MODE_HOST_AWARE` and `REMEDIATION_MODE_HOST_POWER_CYCLE` cordon "
-        "the host first (`QUARANTINING`, then `QUARANTINED`), and from then on the repair has begun and can no "
-        "longer be cancelled. With `terminal`, a FAILED remediation fails the apply. A rejected remediation ends at "
-        "once. Changing it never makes a new review."
-    )
-    id = string_attribute("The reviewed remediation's id (the same as `remediation_id`).")
-    state = string_attribute(
-        "Lifecycle state: `PENDING_APPROVAL`, `PENDING`, `QUARANTINING`, `QUARANTINED`, `RUNNING`, `SUCCEEDED`, "
-        "`FAILED`, `CANCELLED` or `AUTO_RESOLVED`."
-    )
-    reviewed_by = string_attribute("Who approved or rejected the remediation.")
-    review_time = string_attribute("When the remediation was reviewed (RFC 3339).")
-    review_comment = string_attribute("The review's comment.")
-    remediation_mode = string_attribute(
-        "How the remediation repairs the instance: `REMEDIATION_MODE_REBOOT_VM`, `REMEDIATION_MODE_VM_ONLY`, "
-        "`REMEDIATION_MODE_HOST_AWARE`, `REMEDIATION_MODE_HOST_POWER_CYCLE` or "
-        "`REMEDIATION_MODE_EVICT_WITHOUT_REPLACEMENT`. The remediation's mode: the one it proposes, or `mode` once "
-        "approved as another mode."
-    )
-    trigger = string_attribute(
-        "What raised the remediation: `REMEDIATION_TRIGGER_MANUAL` or `REMEDIATION_TRIGGER_AUTOMATED` (manual: the "
-        "API or the console; automated: Together's health checks)."
-    )
-    linked_alerts = object_attribute(
-        AlertListReference,
-        "Passive health check alerts linked to the remediation, resolved ones included. Each has the API's alert "
-        "fields and `annotation`, the typed content the API parsed from the alert (null when it parsed none): "
-        "`title`, `summary_line`, `description`, `xid_codes` (the NVIDIA Xid codes seen, such as `[\"79\"]`), "
-        "`xid_events` (each code with its `mnemonic` and `count`) and `slurm_drain_reason`."
-    )

@@ -110,7 +110,7 @@ def test_cdk_page_documents_every_construct_prop_and_computed_attribute(generate
                 if isinstance(member, property) and not attribute.startswith("_"):
                     assert f"| `{attribute}` |" in section, f"{name}.{attribute} undocumented"
     assert "| `max_in_flight` | `int` | `1` |" in page  # a default from the signature
-    assert "| `request_timeout` | `str \\| None` | `\"30s\"` |" in page  # a default the docstring states
+    assert "| `request_timeout` | `str \\| None` | `30s` |" in page  # a default the docstring states
 
 
 def _copy_checkout(destination: Path) -> Path:

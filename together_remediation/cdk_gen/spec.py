@@ -44,10 +44,11 @@ ENUMS = (
 
 @dataclass(frozen=True)
 class CheckSpec:
-    """A prop helper of `together_cdk._props` and its arguments beyond the name (Python source)."""
+    """A prop helper of `together_cdk._props` and its arguments (Python source) before and after the description."""
 
     helper: str
-    arguments: str = ""
+    leading: str = ""
+    trailing: str = ""
     takes_required: bool = False
     enum: str = ""  # the enum the prop takes (its members or their values)
 
@@ -56,8 +57,8 @@ def _enum(name: str) -> CheckSpec:
     return CheckSpec("enum", name, takes_required=True, enum=name)
 
 
-def _enum_list(name: str, extra: str = "") -> CheckSpec:
-    return CheckSpec("enum_list", name + extra, enum=name)
+def _enum_list(name: str, trailing: str = "") -> CheckSpec:
+    return CheckSpec("enum_list", name, trailing, enum=name)
 
 
 # The check of each argument, by name and kind (an argument named here with another kind gets
@@ -67,7 +68,7 @@ CHECKS: dict[tuple[str, str], CheckSpec] = {
     ("instance_id", "string"): CheckSpec("path_id", takes_required=True),
     ("remediation_id", "string"): CheckSpec("uuid", takes_required=True),
     ("mode", "string"): _enum("RemediationMode"),
-    ("escalation", "string_list"): _enum_list("RemediationMode", ", min_items=1, unique=True"),
+    ("escalation", "string_list"): _enum_list("RemediationMode", "min_items=1, unique=True"),
     ("modes", "string_list"): _enum_list("RemediationMode"),
     ("states", "string_list"): _enum_list("RemediationState"),
     ("trigger", "string"): _enum("RemediationTrigger"),
@@ -75,12 +76,12 @@ CHECKS: dict[tuple[str, str], CheckSpec] = {
     ("decision", "string"): _enum("ReviewDecision"),
     ("wait_for", "string"): _enum("WaitFor"),
     ("min_severity", "string"): _enum("AlertSeverity"),
-    ("reason", "string"): CheckSpec("text", f"max_length={remediation.MAX_REASON_LENGTH}"),
-    ("comment", "string"): CheckSpec("text", f"max_length={remediation_review.MAX_COMMENT_LENGTH}"),
-    ("request_timeout", "string"): CheckSpec("duration", f'minimum="{provider_module.MIN_REQUEST_TIMEOUT}"'),
-    ("poll_interval", "string"): CheckSpec("duration", f'minimum="{provider_module.MIN_POLL_INTERVAL}"'),
-    ("max_retries", "number"): CheckSpec("integer", "minimum=0"),
-    ("max_in_flight_per_cluster", "number"): CheckSpec("integer", "minimum=1"),
+    ("reason", "string"): CheckSpec("text", trailing=f"max_length={remediation.MAX_REASON_LENGTH}"),
+    ("comment", "string"): CheckSpec("text", trailing=f"max_length={remediation_review.MAX_COMMENT_LENGTH}"),
+    ("request_timeout", "string"): CheckSpec("duration", trailing=f'minimum="{provider_module.MIN_REQUEST_TIMEOUT}"'),
+    ("poll_interval", "string"): CheckSpec("duration", trailing=f'minimum="{provider_module.MIN_POLL_INTERVAL}"'),
+    ("max_retries", "number"): CheckSpec("integer", trailing="minimum=0"),
+    ("max_in_flight_per_cluster", "number"): CheckSpec("integer", trailing="minimum=1"),
     # Hand-written checks (together_cdk/_rules.py).
     ("api_key", "string"): CheckSpec("custom", '"string", token_only'),
     ("base_url", "string"): CheckSpec("custom", '"string", secure_url'),

@@ -33,6 +33,9 @@ In the props tables, a default in the description (such as "(default `"30s"`)") 
 applies when the prop is left out: the construct writes nothing and the provider (or the
 construct) uses that value; "—" means left out with no further default."""
 
+# What every construct's first two arguments are, for a docstring that does not say.
+COMMON_ARGUMENTS = {"scope": "the stack (or a construct in it) the construct belongs to.", "id": "the construct id."}
+
 SECTIONS = (
     ("Constructs", "construct"),
     ("Prop types", "dataclass"),
@@ -91,7 +94,7 @@ def _contents(by_kind: dict[str, list[type]]) -> str:
 # How a :param: states a default, most explicit first: "(default `"30s"`)", "(default: none)",
 # "`WaitFor.TERMINAL` (default)", "default `NONE`".
 DEFAULT_IN_PARAM = (
-    re.compile(r"\(default:? ((?:[^()]|\([^()]*\))*)\)"),
+    re.compile(r"\(default:? ((?:[^(),]|\([^()]*\))*)[,)]"),  # up to a comma: "(default `30s`, at least `1s`)"
     re.compile(r"(`[^`]+`) \(default\)"),
     re.compile(r"\b[Dd]efault:? (`[^`]+`)"),
 )
@@ -116,11 +119,11 @@ def _construct(cls: type, problems: Problems) -> str:
     for name, parameter in list(signature.parameters.items())[1:]:
         if parameter.kind == parameter.VAR_POSITIONAL:
             continue
-        if not described.get(name):
+        description = described.get(name) or COMMON_ARGUMENTS.get(name, "")
+        if not description:
             problems.errors.append(f"together_cdk.{cls.__name__}: prop {name!r} has no :param: description")
-        # `**meta: Unpack[MetaArguments]`: the keyword arguments a TypedDict lists (documented with it).
-        shown = f"**{name}" if parameter.kind == parameter.VAR_KEYWORD else name
-        rows.append(_prop_row(shown, parameter, described.get(name, "")))
+        # `**meta: Unpack[MetaArguments]`: keyword arguments a TypedDict lists (documented with it).
+        rows.append(_prop_row(name, parameter, description))
     parts = [f"### {cls.__name__}", f"`{cls.__module__.rsplit('.', 1)[0]}.{cls.__name__}`", _description(doc), "Props:", "\n".join(rows)]
     parts.extend(_members(cls, problems))
     return "\n\n".join(parts)
