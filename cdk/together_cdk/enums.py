@@ -83,7 +83,7 @@ class WaitFor(str, Enum):
     """Not at all: the API accepted it."""
 
 
-NOT_AN_APPROVAL_MODE: frozenset[RemediationMode] = frozenset({RemediationMode("REMEDIATION_MODE_HOST_POWER_CYCLE")})
+NOT_AN_APPROVAL_MODE: frozenset[RemediationMode] = frozenset({RemediationMode.HOST_POWER_CYCLE})
 """Modes the API refuses as an approval's mode override (create such a remediation directly)."""
 
 SEVERITY_ORDER: tuple[AlertSeverity, ...] = tuple(AlertSeverity)

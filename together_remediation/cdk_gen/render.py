@@ -115,7 +115,7 @@ def enums_module() -> str:
     modes = sorted(vocabulary.NOT_AN_APPROVAL_OVERRIDE)
     body += [
         "NOT_AN_APPROVAL_MODE: frozenset[RemediationMode] = frozenset({"
-        + ", ".join(f"RemediationMode({quote(m)})" for m in modes) + "})",
+        + ", ".join(f"RemediationMode.{m.removeprefix(vocabulary.MODE_PREFIX)}" for m in modes) + "})",
         '"""Modes the API refuses as an approval\'s mode override (create such a remediation directly)."""',
         "",
         "SEVERITY_ORDER: tuple[AlertSeverity, ...] = tuple(AlertSeverity)",
