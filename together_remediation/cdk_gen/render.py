@@ -20,8 +20,6 @@ KINDS = {"string": "STRING", "number": "NUMBER", "bool": "BOOL", "string_list": 
 HINTS = {"string": "str", "number": "int", "bool": "bool", "string_list": "Sequence[str]", "string_map": "Mapping[str, str]"}
 # Names the CDK's base classes use: an attribute of one of these names would hide a CDK member.
 CDK_MEMBERS = {"count", "depends_on", "for_each", "lifecycle", "provider", "node", "fqn", "friendly_unique_id", "alias"}
-
-
 SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\.\s+(?=[A-Z`])")
 
 
@@ -32,6 +30,8 @@ def quote(text: str) -> str:
 def docstring(text: str, indent: str) -> str:
     """A docstring of paragraphs (blank-line separated) and `:param x:` lines, wrapped; its first
     sentence alone on the first line (the summary tools show)."""
+    if '"""' in text:
+        raise ValueError(f"a description holds a triple quote: {text[:60]!r}...")
     end = SENTENCE_END.search(text)
     if end and "\n" not in text[: end.start()]:
         text = f"{text[: end.start()]}.\n\n{text[end.end():]}"
@@ -64,13 +64,6 @@ def call(head: str, arguments: list[str], indent: str, tail: str = "") -> str:
     return "\n".join([f"{indent}{head}(", *packed, f"{indent}){tail}"])
 
 
-def string_lines(text: str, indent: str) -> list[str]:
-    """A long string as adjacent literals, one per line."""
-    chunks = textwrap.wrap(text, WIDTH - len(indent) - 3, break_long_words=False, break_on_hyphens=False,
-                           drop_whitespace=False)
-    return [f"{indent}{quote(chunk)}" for chunk in chunks]
-
-
 def getter(name: str, kind: str, doc: str) -> str:
     """One line per attribute, however long its description: the class reads as a table."""
     return f"    {name} = attribute({kind}, {quote(doc)})"
@@ -78,8 +71,6 @@ def getter(name: str, kind: str, doc: str) -> str:
 
 def module(doc: str, imports: dict[str, Iterable[str]], body: list[str]) -> str:
     lines = [docstring(f"{doc}\n\n{NOTE}", ""), "", "from __future__ import annotations", ""]
-    if not imports:
-        lines.append("")
     standard = {k: v for k, v in imports.items() if not k.startswith(".")}
     local = {k: v for k, v in imports.items() if k.startswith(".")}
     for group in (standard, local):
