@@ -1,8 +1,8 @@
 """The released journal: remediations this working directory's state holds or has held.
 
 Adoption takes only the leftover of an interrupted apply: a remediation that never reached state.
-So every id the provider puts into state or sees in it (an apply's result, a refresh, a plan of
-an existing object, an import) and every id a destroy forgets is written to
+So every id the provider sees in state (a refresh, a plan or an update of an existing object, an
+import) and every id a destroy forgets is written to
 ``${TF_DATA_DIR:-.terraform}/together-remediation/released.json`` (relative to the provider's
 working directory, which is Terraform's), and a create never adopts an id listed there: a
 destroy and re-apply, a ``-replace`` or a tainted object's replacement runs a new attempt.

@@ -347,7 +347,9 @@ class RemediationResource(ResourceType):
             )
         planned["adopted_remediation_id"] = start.remediation.id if start.adopting and not start.planned_as_new else None
         state = self._state_from(planned, intent, run)
-        _hold(call.session, state)
+        # Not journalled here: Terraform may be killed before it writes this state, and the re-run
+        # must then adopt this remediation as the leftover it is. Every later plan, refresh or
+        # destroy of it journals it.
         _store_applied(call.private, intent, run)
         self._report_outcome(call, run.remediation, run.outcome, timeout, "creating", state["attempts"])
         return state
