@@ -15,7 +15,7 @@ from ._props import path_id
 from .references import GpuWorkerNodeListReference
 
 
-class DataTogetherCluster(InstanceIdLookup, TogetherDataSource, cdk.TerraformDataSource):
+class DataTogetherCluster(TogetherDataSource, cdk.TerraformDataSource, InstanceIdLookup):
     """A GPU cluster: its name, status and GPU worker nodes with their latest remediation.
 
     The cluster's kubeconfig is never read or exposed.

@@ -13,7 +13,7 @@ from ._props import path_id, uuid
 from .references import RemediationItemFields
 
 
-class DataTogetherRemediation(RemediationItemFields, TogetherDataSource, cdk.TerraformDataSource):
+class DataTogetherRemediation(TogetherDataSource, cdk.TerraformDataSource, RemediationItemFields):
     """One remediation of a GPU worker node, with every field the API gives and its linked alerts.
 
     :param meta: Terraform's meta-arguments (`MetaArguments`): `provider`, `depends_on`, `count`, `for_each`,

@@ -30,7 +30,7 @@ class RemediationTimeouts:
     delete: str | None = None
 
 
-class Remediation(RemediationItemFields, TogetherResource, cdk.TerraformResource):
+class Remediation(TogetherResource, cdk.TerraformResource, RemediationItemFields):
     """A remediation of one GPU worker node: the declared intent "this instance gets this repair", carried out once by a Together remediation.
 
     Destroying it cancels a remediation that has not started and forgets a finished one.
