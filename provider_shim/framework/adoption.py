@@ -43,6 +43,9 @@ class Start:
     remediation: Any = None  # the adopted remediation (ADOPT)
     earlier: Any = None  # NEW: the latest earlier remediation of this declaration, if any
     earlier_not_adopted_because: str = ""
+    # ADOPT of a ladder step after the first: the attempt's earlier steps (they ended FAILED), so
+    # the resource's ``attempts`` lists every step the declaration took.
+    earlier_steps: tuple[Any, ...] = ()
 
     @property
     def adopting(self) -> bool:
@@ -106,7 +109,10 @@ def choose_start(
     latest = own[-1]
     why_not = _why_not_adopted(intent, latest, released, create_timeout, now or datetime.now(timezone.utc))
     if why_not is None:
-        return Start(StartKind.ADOPT, latest.position, remediation=latest.remediation)
+        earlier_steps = tuple(
+            o.remediation for o in own if o.position.attempt == latest.position.attempt and o.position.step < latest.position.step
+        )
+        return Start(StartKind.ADOPT, latest.position, remediation=latest.remediation, earlier_steps=earlier_steps)
     if intent.fixed:
         raise _fixed_id_used(intent, latest.remediation, why_not)
     return Start(

@@ -333,7 +333,8 @@ class RemediationResource(ResourceType):
             if not started:
                 raise ProviderError("Stopped before the remediation was created", "Terraform asked the provider to stop.")
             start = self._start_of_apply(call, intent, timeout)
-            run = self._run_ladder(call, intent, planned, start.position, start.remediation if start.adopting else None, [], timeout)
+            earlier = list(start.earlier_steps) if start.adopting else []
+            run = self._run_ladder(call, intent, planned, start.position, start.remediation if start.adopting else None, earlier, timeout)
 
         if run.outcome is Outcome.TIMEOUT:
             # An error with a new state taints the resource, and the next apply would replace it:
@@ -611,6 +612,7 @@ class ApplyStart:
     position: Position
     remediation: Any
     planned_as_new: bool
+    earlier_steps: tuple[Any, ...] = ()  # an adopted ladder step's earlier steps
 
     @property
     def adopting(self) -> bool:
@@ -618,7 +620,7 @@ class ApplyStart:
 
     @classmethod
     def of(cls, start: Start, *, planned_as_new: bool) -> ApplyStart:
-        return cls(start.kind, start.position, start.remediation, planned_as_new)
+        return cls(start.kind, start.position, start.remediation, planned_as_new, start.earlier_steps)
 
 
 @dataclass
