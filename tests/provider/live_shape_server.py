@@ -233,9 +233,11 @@ class LiveShapeServer:
                     status, payload = 401, {"code": 16, "message": "invalid API key", "details": []}
                 else:
                     status, payload = server.route(self.command, url.path, query, body)
-                data = json.dumps(payload).encode()
+                # bytes: a raw answer (a proxy's HTML page), for the misbehaving variants
+                raw = isinstance(payload, bytes)
+                data = payload if raw else json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "text/html" if raw else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

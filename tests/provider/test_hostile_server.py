@@ -9,13 +9,12 @@ The server is the live-shape server (``live_shape_server.py``) with faults switc
 from __future__ import annotations
 
 import json
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.provider.hcl import config, remediation
-from tests.provider.live_shape_server import CLUSTER, LiveShapeServer, RecordedRequest, instance_id
+from tests.support.terraform_fixtures import error_diagnostics
+from tests.provider.live_shape_server import CLUSTER, LiveShapeServer, instance_id
 
 pytestmark = pytest.mark.e2e
 
@@ -55,31 +54,6 @@ class MisbehavingServer(LiveShapeServer):
                 if value is None:
                     del self.remediations[remediation_id][name]
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self) -> None:
-                url = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else None
-                query = parse_qs(url.query)
-                server.requests.append(RecordedRequest(self.command, url.path, query, body))
-                status, payload = server.route(self.command, url.path, query, body)
-                raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "text/html" if isinstance(payload, bytes) else "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            do_GET = do_POST = _serve
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        return Handler
-
 
 @pytest.fixture
 def server():
@@ -95,16 +69,7 @@ def _workspace(terraform_workspace, server, *resources):
 
 
 def _errors(result) -> list[dict]:
-    found = []
-    for line in result.stdout.splitlines():
-        try:
-            message = json.loads(line)
-        except ValueError:
-            continue
-        diagnostic = message.get("diagnostic") or {}
-        if message.get("type") == "diagnostic" and diagnostic.get("severity") == "error":
-            found.append(diagnostic)
-    return found
+    return error_diagnostics(result.stdout)
 
 
 def _one_line(text: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.provider.hcl import remediation, value
-from tests.support.terraform_fixtures import REQUIRED_PROVIDERS
+from tests.support.terraform_fixtures import REQUIRED_PROVIDERS, error_diagnostics
 from together_simulator.process import SimulatorProcess
 
 pytestmark = pytest.mark.e2e
@@ -158,15 +158,9 @@ def _error_texts(ws, case: Case) -> tuple[int, list[tuple[str, str]]]:
         return result.returncode, [(" ".join(result.output.split()), "")]  # terraform wraps long lines
     result = ws.run("plan", "-input=false", "-no-color", "-json", check=False)
     texts = []
-    for line in result.stdout.splitlines():
-        try:
-            message = json.loads(line)
-        except ValueError:
-            continue
-        diagnostic = message.get("diagnostic") or {}
-        if message.get("type") == "diagnostic" and diagnostic.get("severity") == "error":
-            snippet = (diagnostic.get("snippet") or {}).get("code", "")
-            texts.append((diagnostic.get("summary", "") + " " + diagnostic.get("detail", ""), snippet))
+    for diagnostic in error_diagnostics(result.stdout):
+        snippet = (diagnostic.get("snippet") or {}).get("code", "")
+        texts.append((diagnostic.get("summary", "") + " " + diagnostic.get("detail", ""), snippet))
     return result.returncode, texts or [(result.output, "")]
 
 

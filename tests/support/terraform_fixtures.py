@@ -163,6 +163,20 @@ class Workspace:
         return path.read_text() if path.exists() else ""
 
 
+def error_diagnostics(json_output: str) -> list[dict[str, Any]]:
+    """The error diagnostics of a ``terraform ... -json`` run's machine-readable output."""
+    found = []
+    for line in json_output.splitlines():
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        diagnostic = message.get("diagnostic") or {}
+        if message.get("type") == "diagnostic" and diagnostic.get("severity") == "error":
+            found.append(diagnostic)
+    return found
+
+
 def changes_by_address(plan: dict[str, Any]) -> dict[str, list[str]]:
     """``address → actions`` of a `show -json` plan, for resources that change."""
     return {
