@@ -17,7 +17,7 @@ from tf.schema import Schema
 from tf.utils import Diagnostics
 
 from provider_shim import PROVIDER_ADDRESS, TYPE_PREFIX
-from provider_shim.framework.base import ProviderError
+from provider_shim.framework.errors import ProviderError
 from provider_shim.framework.durations import parse_duration
 from provider_shim.framework.log import add_secret
 from provider_shim.framework.schema import Number, String, build_schema, optional

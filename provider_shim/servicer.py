@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
@@ -95,6 +96,18 @@ def check_config_fields(diags: Diagnostics, type_name: str, config: dict, codec:
             diags.add_error(f"Field {type_name}.{name} is read-only and should not be set", path=[name])
 
 
+@dataclass(frozen=True)
+class _Change:
+    """What a PlanResourceChange or an ApplyResourceChange works from."""
+
+    diags: Diagnostics
+    codec: StateCodec
+    resource: Any
+    prior: dict | None
+    new: dict | None  # the proposed state of a plan, the planned state of an apply (None: destroy)
+    config: dict
+
+
 class ProviderServicer(rpc.ProviderServicer):
     def __init__(self, provider: Any):
         self.provider = provider
@@ -119,6 +132,19 @@ class ProviderServicer(rpc.ProviderServicer):
     def data_source_codecs(self) -> dict[str, StateCodec]:
         # A data source may share its type name with a resource (together_remediation).
         return {name: StateCodec.of(kind.get_schema()) for name, kind in self.data_source_types.items()}
+
+    def _change(self, request, new_value: pb.DynamicValue) -> _Change:
+        """A plan's or an apply's inputs, decoded (decoding errors land in its diagnostics)."""
+        diags = RedactedDiagnostics()
+        codec = self.resource_codecs[request.type_name]
+        return _Change(
+            diags=diags,
+            codec=codec,
+            resource=self.provider.new_resource(self.resource_types[request.type_name]),
+            prior=self._decode(diags, codec, request.prior_state),
+            new=self._decode(diags, codec, new_value),
+            config=read_dynamic_value(request.config) or {},
+        )
 
     def _decode(self, diags: Diagnostics, codec: StateCodec, value: pb.DynamicValue) -> dict | None:
         try:
@@ -163,11 +189,7 @@ class ProviderServicer(rpc.ProviderServicer):
     # ---- validation -----------------------------------------------------------------------
 
     def ValidateProviderConfig(self, request: pb.ValidateProviderConfig.Request, context: grpc.ServicerContext):
-        diags = RedactedDiagnostics()
-        try:
-            self.provider.validate_config(diags, read_dynamic_value(request.config) or {})
-        except Exception as exc:
-            report_exception(diags, exc, "validating the provider configuration")
+        diags = self._with_provider_config(self.provider.validate_config, request, "validating the provider configuration")
         return pb.ValidateProviderConfig.Response(diagnostics=diags.to_pb())
 
     def ValidateResourceConfig(self, request: pb.ValidateResourceConfig.Request, context: grpc.ServicerContext):
@@ -216,17 +238,12 @@ class ProviderServicer(rpc.ProviderServicer):
         )
 
     def PlanResourceChange(self, request: pb.PlanResourceChange.Request, context: grpc.ServicerContext):
-        type_name = request.type_name
-        diags = RedactedDiagnostics()
-        codec = self.resource_codecs[type_name]
-        prior = self._decode(diags, codec, request.prior_state)
-        proposed = self._decode(diags, codec, request.proposed_new_state)
+        type_name, change = request.type_name, self._change(request, request.proposed_new_state)
+        diags, codec, resource, prior, proposed = change.diags, change.codec, change.resource, change.prior, change.new
         if diags.has_errors():
             return pb.PlanResourceChange.Response(diagnostics=diags.to_pb())
-        config = read_dynamic_value(request.config) or {}
-        resource = self.provider.new_resource(self.resource_types[type_name])
         private = _load_private(request.prior_private)
-        call = self._call(PlanCall, diags, type_name, private=dict(private), config=config, prior=prior)
+        call = self._call(PlanCall, diags, type_name, private=dict(private), config=change.config, prior=prior)
 
         try:
             if proposed is None:  # destroy
@@ -267,41 +284,29 @@ class ProviderServicer(rpc.ProviderServicer):
         )
 
     def ApplyResourceChange(self, request: pb.ApplyResourceChange.Request, context: grpc.ServicerContext):
-        type_name = request.type_name
-        diags = RedactedDiagnostics()
-        codec = self.resource_codecs[type_name]
-        prior = self._decode(diags, codec, request.prior_state)
-        planned = self._decode(diags, codec, request.planned_state)
+        change = self._change(request, request.planned_state)
+        diags, prior, planned = change.diags, change.prior, change.new
         if diags.has_errors():
             return pb.ApplyResourceChange.Response(diagnostics=diags.to_pb())
-        config = read_dynamic_value(request.config) or {}
-        resource = self.provider.new_resource(self.resource_types[type_name])
-        call = self._call(
-            ApplyCall,
-            diags,
-            type_name,
-            private=_load_private(request.planned_private),
-            config=config,
-            prior=prior,
-            planned=planned,
-        )
+        private = _load_private(request.planned_private)
+        call = self._call(ApplyCall, diags, request.type_name, private=private, config=change.config, prior=prior, planned=planned)
 
         if prior is None:
-            operation, run, fallback = "creating", resource.create, None
+            operation, run, fallback = "creating", change.resource.create, None
         elif planned is None:
-            operation, run, fallback = "destroying", resource.delete, prior
+            operation, run, fallback = "destroying", change.resource.delete, prior
         else:
-            operation, run, fallback = "updating", resource.update, prior
+            operation, run, fallback = "updating", change.resource.update, prior
         try:
             new_state = run(call)
             if operation == "destroying":
                 new_state = None if not diags.has_errors() else prior
         except Exception as exc:
-            report_exception(diags, exc, f"{operation} {type_name}")
+            report_exception(diags, exc, f"{operation} {request.type_name}")
             new_state = fallback  # a failed update or delete leaves the object as it was
 
         return pb.ApplyResourceChange.Response(
-            new_state=codec.encode(codec.complete(new_state, resolve_unknown=True)),
+            new_state=change.codec.encode(change.codec.complete(new_state, resolve_unknown=True)),
             private=_dump_private(call.private),
             diagnostics=diags.to_pb(),
         )
@@ -375,12 +380,17 @@ class ProviderServicer(rpc.ProviderServicer):
     # ---- provider -------------------------------------------------------------------------
 
     def ConfigureProvider(self, request: pb.ConfigureProvider.Request, context: grpc.ServicerContext):
+        diags = self._with_provider_config(self.provider.configure_provider, request, "configuring the provider")
+        return pb.ConfigureProvider.Response(diagnostics=diags.to_pb())
+
+    @staticmethod
+    def _with_provider_config(step, request, doing: str) -> Diagnostics:
         diags = RedactedDiagnostics()
         try:
-            self.provider.configure_provider(diags, read_dynamic_value(request.config) or {})
+            step(diags, read_dynamic_value(request.config) or {})
         except Exception as exc:
-            report_exception(diags, exc, "configuring the provider")
-        return pb.ConfigureProvider.Response(diagnostics=diags.to_pb())
+            report_exception(diags, exc, doing)
+        return diags
 
     def StopProvider(self, request: pb.StopProvider.Request, context: grpc.ServicerContext):
         log.info("Terraform asked the provider to stop: waits end now, calls in flight finish")

@@ -23,7 +23,7 @@ from typing import Any
 from together_api import vocabulary
 from together_api.ids import canonical_remediation_id
 
-from provider_shim.framework.base import ProviderError
+from provider_shim.framework.errors import ProviderError
 from provider_shim.framework.identity import Intent, OwnRemediation, Position, RemediationIndex, own_remediations, strip_intent_token
 
 PLANNED_START_KEY = "planned_start"

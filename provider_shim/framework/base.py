@@ -11,28 +11,28 @@ Private state is a small JSON-able dict Terraform stores next to the state, neve
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from tf.schema import Schema
 from tf.utils import Diagnostics
 
+# Resources and data sources take ProviderError from here, with the call types.
+from provider_shim.framework.errors import ProviderError  # noqa: F401
 from provider_shim.framework.validation import Validator
 
 if TYPE_CHECKING:  # pragma: no cover
-    from provider_shim.provider import TogetherProvider
     from provider_shim.session import Session
+
 
 State = dict[str, Any]
 
 
-class ProviderError(Exception):
-    """A failure to report as one error diagnostic (optionally on an attribute)."""
+class ProviderHandle(Protocol):
+    """What calls and types use of the provider (``provider_shim.provider.TogetherProvider``)."""
 
-    def __init__(self, summary: str, detail: str = "", path: list | None = None):
-        super().__init__(f"{summary}: {detail}" if detail else summary)
-        self.summary = summary
-        self.detail = detail
-        self.path = path
+    session: Session | None  # None until ConfigureProvider
+
+    def require_session(self) -> Session: ...
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Call:
 
     diagnostics: Diagnostics
     type_name: str
-    provider: TogetherProvider
+    provider: ProviderHandle
     private: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -89,7 +89,7 @@ class _SchemaType:
 
     _schema_cache: ClassVar[dict[type, Schema]] = {}
 
-    def __init__(self, provider: TogetherProvider):
+    def __init__(self, provider: ProviderHandle):
         self.provider = provider
 
     @classmethod

@@ -19,7 +19,7 @@ from typing import Any
 from together_api.errors import RateLimitedError, ResponseFormatError, TogetherAPIError, UnavailableError
 from together_api.ids import canonical_remediation_id
 
-from provider_shim.framework.base import ProviderError
+from provider_shim.framework.errors import ProviderError
 from provider_shim.framework.identity import Intent, Position, RemediationIndex, own_remediations
 
 log = logging.getLogger("provider_shim.creating")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from provider_shim.framework.base import ProviderError
+from provider_shim.framework.errors import ProviderError
 
 
 def parse_import_id(import_id: str, parts: tuple[str, ...]) -> tuple[str, ...]:

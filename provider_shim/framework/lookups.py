@@ -21,7 +21,7 @@ from together_api.client import TogetherClient
 from together_api.errors import NotFoundError, ResponseFormatError
 from together_api.models import Remediation
 
-from provider_shim.framework.base import ProviderError
+from provider_shim.framework.errors import ProviderError
 from provider_shim.framework.identity import RemediationIndex
 
 log = logging.getLogger("provider_shim.lookups")
@@ -55,6 +55,13 @@ class RemediationLookups:
         if found is not None and found.instance_id == instance_id:
             return found
         return self.fetch(cluster_id, instance_id, remediation_id)
+
+    def refreshed(self, cluster_id: str, instance_id: str, remediation_id: str, *, in_state_as: str) -> Remediation | None:
+        """A refresh's remediation; when it is gone, None and a log line: the object leaves state."""
+        found = self.remediation(cluster_id, instance_id, remediation_id)
+        if found is None:
+            log.info("remediation %s no longer exists: removing %s from state", remediation_id, in_state_as)
+        return found
 
     def fetch(self, cluster_id: str, instance_id: str, remediation_id: str) -> Remediation | None:
         """A fresh GET, or None on 404."""

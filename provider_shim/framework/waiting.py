@@ -78,7 +78,7 @@ def wait_for_remediation(session: Any, remediation, wait_for: str, timeout: floa
     Each poll is a fresh GET; a remediation gone meanwhile is an error. Changes of state are
     logged as "``label`` ID on CLUSTER/INSTANCE: STATE".
     """
-    from provider_shim.framework.base import ProviderError
+    from provider_shim.framework.errors import ProviderError
     from provider_shim.framework.progress import remediation_state
     from together_api.vocabulary import satisfied
 

@@ -308,19 +308,19 @@ class RemediationResource(ResourceType):
         # do to a remediation that is still active, before anyone approves the plan.
         prior = call.prior or {}
         live_state, remediation_id = prior.get("state"), prior.get("id")
+        where = f"{prior.get('cluster_id')}/{prior.get('instance_id')}"
         if live_state in vocabulary.CANCELLABLE_STATES:
-            call.warn(
-                f"Destroying cancels remediation {remediation_id} ({live_state})",
-                f"The remediation of {prior.get('cluster_id')}/{prior.get('instance_id')} has not started; "
-                "the destroy cancels it at the API.",
-            )
+            summary = f"Destroying cancels remediation {remediation_id} ({live_state})"
+            detail = f"The remediation of {where} has not started; the destroy cancels it at the API."
         elif live_state in vocabulary.STARTED_STATES:
-            call.warn(
-                f"Remediation {remediation_id} is {live_state} and cannot be cancelled: destroy waits for it to end",
-                f"Work on {prior.get('cluster_id')}/{prior.get('instance_id')} has begun "
-                f"({STARTED_BECAUSE.get(live_state, live_state)}); the destroy waits until the remediation ends "
-                f"(at most timeouts.delete, {format_duration(_timeout(prior, 'delete'))}).",
+            summary = f"Remediation {remediation_id} is {live_state} and cannot be cancelled: destroy waits for it to end"
+            detail = (
+                f"Work on {where} has begun ({STARTED_BECAUSE.get(live_state, live_state)}); the destroy waits until "
+                f"the remediation ends (at most timeouts.delete, {format_duration(_timeout(prior, 'delete'))})."
             )
+        else:
+            return  # ended: the destroy only forgets it
+        call.warn(summary, detail)
 
     # ---- apply ----------------------------------------------------------------------------
 
@@ -499,9 +499,8 @@ class RemediationResource(ResourceType):
 
     def read(self, call: ReadCall) -> State | None:
         state = call.state
-        remediation = call.session.lookups.remediation(state["cluster_id"], state["instance_id"], state["id"])
+        remediation = call.session.lookups.refreshed(state["cluster_id"], state["instance_id"], state["id"], in_state_as="it")
         if remediation is None:
-            log.info("remediation %s no longer exists: removing it from state", state["id"])
             return None
         _hold(call.session, state)
         intent = Intent.of(state)

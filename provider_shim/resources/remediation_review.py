@@ -17,19 +17,9 @@ from tf.types import Unknown
 
 from provider_shim.framework.base import ApplyCall, Call, PlanCall, ProviderError, ReadCall, ResourceType, State
 from provider_shim.framework.durations import format_duration, parse_duration
-from provider_shim.framework.schema import (
-    ALERT_OBJECT,
-    REMEDIATION_FIELD_DESCRIPTIONS as FIELD,
-    List,
-    String,
-    build_schema,
-    computed,
-    optional,
-    optional_computed,
-    required,
-    timeouts_block,
-    wait_for_description,
-)
+from provider_shim.framework.schema import REMEDIATION_FIELD_DESCRIPTIONS as FIELD
+from provider_shim.framework.schema import ALERT_OBJECT, List, String, build_schema, timeouts_block, wait_for_description
+from provider_shim.framework.schema import computed, optional, optional_computed, required
 from provider_shim.framework.validation import MAX_ID_LENGTH, Validator, is_known
 from provider_shim.framework.progress import remediation_state as _state
 from together_api import vocabulary
@@ -246,9 +236,9 @@ class RemediationReviewResource(ResourceType):
 
     def read(self, call: ReadCall) -> State | None:
         state = call.state
-        current = call.session.lookups.remediation(state["cluster_id"], state["instance_id"], state["remediation_id"])
+        lookups = call.session.lookups
+        current = lookups.refreshed(state["cluster_id"], state["instance_id"], state["remediation_id"], in_state_as="its review")
         if current is None:
-            log.info("remediation %s no longer exists: removing its review from state", state["remediation_id"])
             return None
         return _state_from(state, current)
 
