@@ -17,7 +17,7 @@ import os
 import sys
 import time
 
-BENCHMARKS = ("launch", "refresh", "apply", "concurrency", "launches", "synth")
+BENCHMARKS = ("launch", "refresh", "calls", "apply", "concurrency", "launches", "synth")
 
 
 def _load() -> str:
@@ -77,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
 
             refresh.run(bench, report, sizes, runs)
         _profile_missed(bench, report, profile_n=10 if args.quick else 300)
+        if "calls" in chosen:
+            from bench import grpc_calls
+
+            grpc_calls.run(bench, report, 20 if args.quick else 300, rounds=1 if args.quick else 3)
         if "apply" in chosen:
             from bench import apply
 

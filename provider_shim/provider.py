@@ -214,6 +214,13 @@ class TogetherProvider:
             raise ProviderError("The provider is not configured", "Terraform called the provider before configuring it.")
         return self.session
 
+    def close(self) -> None:
+        """The launch ends (Shutdown, or Terraform is gone): write what is left to write."""
+        with self._session_lock:
+            if self.session is not None:
+                self.session.close()
+                self.session = None
+
     def stop(self) -> None:
         """Terraform's StopProvider: waits stop polling; in-flight calls return what they have."""
         self.stopping.set()

@@ -58,4 +58,5 @@ class Session:
             slot.release()
 
     def close(self) -> None:
+        self.released.flush()
         self.client.close()

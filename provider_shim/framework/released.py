@@ -9,8 +9,10 @@ destroy and re-apply, a ``-replace`` or a tainted object's replacement runs a ne
 Because the plan launch and the apply launch read the same file, the apply's own re-plan of a
 create (Terraform plans it again, without private state) decides as the plan did.
 
-Written atomically (a temporary file renamed over it), and only when an id is new; a missing or
-unreadable file reads as empty, so the journal can only make a create run a new attempt.
+Written atomically (a temporary file renamed over it), and only when an id is new: at once for a
+destroy, at the launch's end (Shutdown, before the next launch starts) for what refreshes and
+plans saw in state. A missing or unreadable file reads as empty, so the journal can only make a
+create run a new attempt.
 """
 
 from __future__ import annotations
@@ -37,34 +39,54 @@ def journal_path() -> Path:
 
 
 class ReleasedJournal:
-    """Read once per launch; every release is merged into the file as it happens."""
+    """Read once per launch. A destroy's release is written at once; what refreshes and plans
+    hold is written once, when the launch ends (``flush``): a first refresh of N objects writes
+    the file once, not N times."""
 
     def __init__(self, path: Path | None = None):
         self.path = path or journal_path()
         self._lock = threading.Lock()
         self._ids: dict[str, float] | None = None
+        self._unwritten = False
 
     def ids(self) -> frozenset[str]:
         with self._lock:
             return frozenset(self._loaded())
 
-    def release(self, remediation_ids: list[str]) -> None:
-        """Record ``remediation_ids`` as released (merged with what other launches wrote)."""
+    def release(self, remediation_ids: list[str], *, durable: bool = True) -> None:
+        """Record ``remediation_ids`` as released; written now if ``durable``, else by ``flush``.
+
+        Either way this launch's own creates see them at once (they ask ``ids``)."""
         ids = [canonical_remediation_id(r) for r in remediation_ids if isinstance(r, str) and r]
-        if not ids:
-            return
         with self._lock:
-            if all(rid in self._loaded() for rid in ids):
-                return  # known already: a refresh of a large state writes nothing
-            entries = {**self._loaded(), **self._read()}
-            now = time.time()
-            entries.update((rid, now) for rid in ids)
-            kept = sorted(((t, rid) for rid, t in entries.items() if now - t < KEEP_SECONDS), reverse=True)[:MAX_ENTRIES]
-            self._ids = {rid: t for t, rid in kept}
-            try:
-                self._write(self._ids)
-            except OSError as exc:
-                log.warning("could not write the released journal %s: %s", self.path, exc)
+            known = self._loaded()
+            new = [rid for rid in ids if rid not in known]
+            if new:
+                now = time.time()
+                known.update((rid, now) for rid in new)
+                self._unwritten = True
+            if durable and self._unwritten:
+                self._write_merged()
+
+    def flush(self) -> None:
+        """Write what this launch released and has not written yet (at the launch's end)."""
+        with self._lock:
+            if self._unwritten:
+                self._write_merged()
+
+    def _write_merged(self) -> None:
+        # Other launches may have written since this one read: keep theirs too (newest time wins).
+        entries = self._read()
+        for rid, seen in self._loaded().items():
+            entries[rid] = max(seen, entries.get(rid, 0.0))
+        now = time.time()
+        kept = sorted(((t, rid) for rid, t in entries.items() if now - t < KEEP_SECONDS), reverse=True)[:MAX_ENTRIES]
+        self._ids = {rid: t for t, rid in kept}
+        self._unwritten = False
+        try:
+            self._write(self._ids)
+        except OSError as exc:
+            log.warning("could not write the released journal %s: %s", self.path, exc)
 
     def _loaded(self) -> dict[str, float]:
         if self._ids is None:
@@ -85,7 +107,7 @@ class ReleasedJournal:
         return {k: float(v) for k, v in released.items() if isinstance(k, str) and isinstance(v, (int, float))}
 
     def _write(self, entries: dict[str, float]) -> None:
-        import tempfile  # only a destroy writes: a launch that plans never pays for it
+        import tempfile  # only launches that saw new ids write: a steady refresh never pays for it
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".released-", suffix=".json")

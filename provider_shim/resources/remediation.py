@@ -494,7 +494,7 @@ class RemediationResource(ResourceType):
         run = LadderRun(remediation, Position(0, 0), Outcome.DONE, [remediation], None)
         _store_applied(call.private, intent, run)
         imported = self._state_from(base, intent, run)
-        _hold(call.session, imported)
+        _hold(call.session, imported, durable=True)
         return imported
 
     def read(self, call: ReadCall) -> State | None:
@@ -537,7 +537,7 @@ class RemediationResource(ResourceType):
         record = _applied_record(private, intent, prior)
         if record.position is not None:
             session.forgotten.record(intent.base_id, record.position.attempt)
-        _hold(session, prior)
+        _hold(session, prior, durable=True)
 
     def _state_from(self, base: State, intent: Intent, run: LadderRun, *, keep_remediation_id: bool = False) -> State:
         values = remediation_values(run.remediation)
@@ -682,9 +682,13 @@ def _store_applied(private: dict, intent: Intent, run: LadderRun, earlier: Appli
     store_live(private, run.remediation)
 
 
-def _hold(session, values: State) -> None:
-    """This state holds these remediations: no create ever adopts them (``framework.released``)."""
-    session.released.release([values.get("id")] + [a.get("id") for a in values.get("attempts") or [] if isinstance(a, dict)])
+def _hold(session, values: State, *, durable: bool = False) -> None:
+    """This state holds these remediations: no create ever adopts them (``framework.released``).
+
+    Durable (written before the call returns) when the object leaves state or enters it by
+    import; what refreshes and plans see is written once at the launch's end."""
+    ids = [values.get("id")] + [a.get("id") for a in values.get("attempts") or [] if isinstance(a, dict)]
+    session.released.release(ids, durable=durable)
 
 
 def _all_of(states) -> str:
