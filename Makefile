@@ -46,7 +46,7 @@ $(VENV_CDKTN)/.installed: pyproject.toml
 	touch $@
 
 test-cdktn: $(VENV_CDKTN)/.installed
-	TOGETHER_CDK=cdktn $(VENV_CDKTN)/bin/python -m pytest tests/cdk -m "not e2e"
+	TOGETHER_CDK=cdktn $(VENV_CDKTN)/bin/python -m pytest tests/together_cdk -m "not e2e"
 
 test-fast: install
 	$(PY) -m pytest -m "not e2e and not slow"
@@ -60,13 +60,13 @@ bench: install
 FAULTS ?= 1000
 KILLS ?= 20
 reliability: install
-	$(PY) -m tests.reliability.campaign --faults $(FAULTS) --kills $(KILLS)
+	$(PY) -m tests.provider_shim.reliability.campaign --faults $(FAULTS) --kills $(KILLS)
 
 # Read-only calls against the real API, each answer checked with the project's models and the
 # SDK's (strict). Needs TOGETHER_API_KEY and TOGETHER_LIVE_CLUSTER_ID (TOGETHER_BASE_URL optional);
-# without them it says it is skipped and succeeds. See tests/api/live_check.py.
+# without them it says it is skipped and succeeds. See tests/together_api/live_check.py.
 live-check: $(VENV)/.installed
-	$(PY) -m tests.api.live_check
+	$(PY) -m tests.together_api.live_check
 
 docs: install
 	$(VENV)/bin/together-remediation docs generate

@@ -1,5 +1,0 @@
-"""Reliability and security, proven: the fault campaign, killed applies, secrets, bad input, properties.
-
-``python -m tests.reliability.campaign`` runs the full campaign (see ``docs/reliability.md``);
-the test modules here run a smaller version of each part in the test suite.
-"""
