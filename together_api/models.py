@@ -1,9 +1,9 @@
 """Pydantic models of Together's remediation API and the cluster fields it needs.
 
 The contract is Together's Python SDK (``together`` 3.1.1, generated from the spec the live
-API serves; the parity test in ``tests/api/test_sdk_parity.py`` walks its models). The value
-lists come from ``together_api.vocabulary``. Timestamps stay RFC 3339 strings, exactly as the
-API sends them.
+API serves; the parity test in ``tests/together_api/test_sdk_parity.py`` walks its models). The
+value lists come from ``together_api.vocabulary``. Timestamps stay RFC 3339 strings, exactly as
+the API sends them.
 
 Three habits make the models safe against a service that moves ahead of us:
 - unknown fields are ignored;

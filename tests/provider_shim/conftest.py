@@ -1,4 +1,5 @@
-"""Fixtures of the reliability tests: one provider install (``Lab``) for the module's runs."""
+"""Fixtures of the provider's tests: one provider install (``Lab``, the reliability harness's) for a
+module's runs, used by the reliability campaign's tests and the bad-input table."""
 
 from __future__ import annotations
 

@@ -1,24 +1,23 @@
 """Bad input never reaches the API: a table of bad inputs, each with the clear error it gives.
 
 Through HCL (``terraform plan -json`` or ``terraform import``): the error names the attribute,
-and the simulator's counters show that no API request was made. Through ``together_cdk`` props:
-a ``PropError`` naming the construct path and the prop, at synth. Through the plan review's
-files: exit code 2 and a message naming the file and what is wrong in it. A review of a
-remediation that does not exist is the one input only the API can judge: it fails at plan with
-the API's own message, and nothing is approved or rejected.
+and the simulator's counters show that no API request was made. A review of a remediation that
+does not exist is the one input only the API can judge: it fails at plan with the API's own
+message, and nothing is approved or rejected. The table's other rows sit with what they test:
+``together_cdk`` props in ``tests/together_cdk/test_bad_input.py``, the plan review's files in
+``tests/together_remediation/review/test_bad_input.py``.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from dataclasses import dataclass
 
 import pytest
 
 from tests.provider_shim.hcl import remediation, value
 from tests.support.terraform_fixtures import REQUIRED_PROVIDERS, error_diagnostics
+from tests.together_cdk.test_bad_input import CDK_CASES
+from tests.together_remediation.review.test_bad_input import FILE_CASES
 from together_simulator.process import SimulatorProcess
 
 pytestmark = pytest.mark.e2e
@@ -190,86 +189,3 @@ def test_review_of_a_remediation_that_does_not_exist_fails_at_plan_with_the_api_
     assert UUID in result.output and "not found" in result.output.lower(), result.output
     routes = sim.stats()["requests_by_route"]
     assert not any(route.startswith("POST") for route in routes), routes
-
-
-# ---- together_cdk props ------------------------------------------------------------------------
-
-GOOD_REMEDIATION = {"cluster_id": CLUSTER, "instance_id": "inst-training-01", "mode": "REMEDIATION_MODE_REBOOT_VM"}
-GOOD_REVIEW = {"cluster_id": CLUSTER, "instance_id": "inst-training-03", "remediation_id": UUID, "decision": "APPROVE"}
-GOOD_ROLL = {"cluster_id": CLUSTER, "instance_ids": [f"inst-training-{n:02d}" for n in range(1, 5)], "cluster_node_count": 16}
-
-CDK_CASES = [
-    ("Remediation", {"mode": "REBOOT"}, "mode", "must be one of"),
-    ("Remediation", {"escalation": ["REMEDIATION_MODE_VM_ONLY"]}, "mode", "exactly one of mode and escalation"),
-    ("Remediation", {"cluster_id": ""}, "cluster_id", "must not be empty"),
-    ("Remediation", {"remediation_id": "r-1"}, "remediation_id", "must be a UUID"),
-    ("Remediation", {"timeouts": {"create": "ten minutes"}}, "timeouts.create", "must be a duration"),
-    ("Remediation", {"reason": "caf\udce9"}, "reason", "must be valid Unicode text"),
-    ("Remediation", {"reason": b"caf\xe9"}, "reason", "must be a string, got bytes"),
-    ("RemediationReview", {"decision": "MAYBE"}, "decision", "must be one of APPROVE, REJECT"),
-    ("RemediationReview", {"remediation_id": ""}, "remediation_id", "must not be empty"),
-    ("RollingRemediation", {"max_in_flight": 0}, "max_in_flight", "at least 1"),
-    ("RollingRemediation", {"max_in_flight": 10**9}, "max_in_flight", "more than"),
-    ("RollingRemediation", {"instance_ids": []}, "instance_ids", "at least one"),
-    ("Remediation", {"cluster_id": "cluster/instances/x/remediations/y"}, "cluster_id", "request's path"),
-    ("Remediation", {"instance_id": ".."}, "instance_id", "names a directory"),
-    ("Remediation", {"instance_id": "inst training"}, "instance_id", "whitespace"),
-    ("Remediation", {"instance_id": "inst\x07"}, "instance_id", "control character"),
-    ("Remediation", {"mode": None, "escalation": ["REMEDIATION_MODE_VM_ONLY", "REMEDIATION_MODE_VM_ONLY"]}, "escalation", "repeats"),
-    ("Remediation", {"reason": "r" * 1_000_000}, "reason", "at most 4096"),
-    ("Remediation", {"reason": "Xid\x00"}, "reason", "NUL"),
-    ("RemediationReview", {"instance_id": "."}, "instance_id", "names a directory"),
-    ("RemediationReview", {"comment": "c" * 100_000}, "comment", "at most 4096"),
-    ("RollingRemediation", {"instance_ids": ["inst-training-01", "a/b"]}, "instance_ids[1]", "request's path"),
-]
-
-
-@pytest.fixture(scope="module")
-def tc():
-    from tests.together_cdk.conftest import load_together_cdk
-
-    return load_together_cdk("cdktf")
-
-
-@pytest.mark.parametrize(("construct", "change", "prop", "problem"), CDK_CASES, ids=lambda v: v if isinstance(v, str) else "")
-def test_bad_cdk_props_fail_at_synth_naming_the_construct_path_and_prop(tc, tmp_path, construct, change, prop, problem):
-    app = tc.App(outdir=str(tmp_path / "out"))
-    stack = tc.TerraformStack(app, "fleet")
-    good = {"Remediation": GOOD_REMEDIATION, "RemediationReview": GOOD_REVIEW, "RollingRemediation": GOOD_ROLL}[construct]
-    with pytest.raises(tc.PropError) as raised:
-        getattr(tc, construct)(stack, "bad", **{**good, **change})
-    message = str(raised.value)
-    assert message.startswith(f"fleet/bad: {prop}: "), message
-    assert problem in message, message
-
-
-# ---- files: policies and plans for the plan review ------------------------------------------------
-
-FILE_CASES = [
-    ("policy.toml", b"max_remediations_per_plan = = 3\n", "not valid TOML"),
-    ("policy.toml", b"max_remediation_per_plan = 3\n", "max_remediation_per_plan: unknown key"),
-    ("policy.toml", b"max_cluster_node_share = 2.5\n", "max_cluster_node_share"),
-    ("policy.yaml", b"allowed_modes: [REBOOT]\n", "allowed_modes.0"),
-    ("policy.yaml", b"- just\n- a list\n", "expected a table of rules"),
-    ("policy.toml", b"require_reason = \"caf\xe9\"\n", "cannot read it"),
-    ("policy.json", b"{}", "unknown format"),
-    ("plan.json", b"{\"format_version\": \"1.2\", \"resource_changes\": [", "not the JSON of `terraform show -json`"),
-    ("plan.json", b"[1, 2, 3]", "expected a JSON object"),
-    ("plan.json", b"{\"format_version\": \"1.0\", \"values\": {}}", "this is a state"),
-    ("plan.json", b"{\"format_version\": \"1.2\", \"resource_changes\": \"all of them\"}", "resource_changes"),
-    ("plan.json", b"{\"format_version\": \"1.2\", \"resource_changes\": [], \"note\": \"caf\xe9\"}", "not the JSON"),
-    ("plan.json", b"", "not the JSON"),
-]
-
-
-@pytest.mark.parametrize(("name", "content", "says"), FILE_CASES, ids=[f"{n}:{c[:24]!r}" for n, c, _ in FILE_CASES])
-def test_malformed_policy_and_plan_files_exit_2_naming_the_file_and_the_problem(tmp_path, name, content, says):
-    good_plan = tmp_path / "good-plan.json"
-    good_plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": []}))
-    bad = tmp_path / name
-    bad.write_bytes(content)
-    args = ["plan", "review", str(good_plan), "--policy", str(bad)] if name.startswith("policy") else ["plan", "review", str(bad)]
-    result = subprocess.run([sys.executable, "-m", "together_remediation.cli", *args], capture_output=True, text=True)
-    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
-    assert str(bad) in result.stderr and says in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from tf.types import Unknown
 
+from provider_shim.data_sources.cluster import ClusterDataSource
+from provider_shim.data_sources.remediation import RemediationDataSource
+from provider_shim.data_sources.remediations import RemediationsDataSource
 from provider_shim.framework.schema import ALERT_OBJECT
 from provider_shim.framework.types import Object
 from provider_shim.provider import provider_schema
 from provider_shim.registry import data_source_types, resource_types
 from provider_shim.resources.remediation import RemediationResource
+from provider_shim.resources.remediation_review import RemediationReviewResource
 
 ALL_TYPES = [*resource_types(), *data_source_types()]
 
@@ -45,6 +51,30 @@ def test_the_description_check_fails_on_a_blank_description():
         assert _undescribed(schema, "remediation") == [f"remediation.{blank.name}"]
     finally:
         blank.description = original
+
+
+def test_every_attribute_is_described_and_no_kube_config_is_exposed():
+    for kind in (RemediationReviewResource, RemediationsDataSource, RemediationDataSource, ClusterDataSource):
+        schema = kind.get_schema()
+        assert schema.description
+        for attribute in schema.attributes:
+            assert len(attribute.description) > 15, f"{kind.name}.{attribute.name}"
+            assert "kube" not in attribute.name
+    remediation_fields = {a.name for a in RemediationDataSource.get_schema().attributes}
+    assert {"state", "linked_alerts", "review_comment", "error_message", "remediation_id"} <= remediation_fields
+
+
+def test_schemas_load_without_the_api_client():
+    code = (
+        "import sys\n"
+        "from provider_shim.registry import resource_types, data_source_types\n"
+        "for kind in resource_types() + data_source_types(): kind.get_schema()\n"
+        "from provider_shim.provider import provider_schema, settings_from_config\n"
+        "provider_schema(); settings_from_config({}, {'TOGETHER_API_KEY': 'k'})\n"
+        "print(sorted(m for m in ('pydantic', 'httpx', 'together_api.client', 'together_api.models') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_the_provider_configuration_is_described():

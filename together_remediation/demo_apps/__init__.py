@@ -2,7 +2,8 @@
 
 An installed package has no checkout: the demo runs these modules (``python -m
 together_remediation.demo_apps.quickstart``), never ``examples/``. These modules are the one
-source: each example's ``main.py`` is a link to its module (``tests/demo`` checks the links):
+source: each example's ``main.py`` is a link to its module
+(``tests/together_remediation/test_demo_apps.py`` checks the links):
 
 - ``quickstart.py``: ``examples/quickstart/main.py``
 - ``approval_policy.py``: ``examples/approval-policy/main.py``

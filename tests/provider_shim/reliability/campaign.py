@@ -1,10 +1,10 @@
 """The fault campaign: many remediations applied, refreshed and destroyed through injected faults,
 and applies killed at random points; then a table of what happened.
 
-    python -m tests.provider_shim.reliability.campaign                       # per mode: >= 1,000 faults and 3 x 20 killed applies
-    python -m tests.provider_shim.reliability.campaign --faults 100 --kills 1 # a quick run
-    python -m tests.provider_shim.reliability.campaign --mode "ids ignored"  # one simulator mode only
-    python -m tests.provider_shim.reliability.campaign --json figures.json    # the figures as JSON too
+    python -m tests.provider_shim.reliability.campaign                         # per mode: >= 1,000 faults and 3 x 20 killed applies
+    python -m tests.provider_shim.reliability.campaign --faults 100 --kills 1  # a quick run
+    python -m tests.provider_shim.reliability.campaign --mode "ids ignored"    # one simulator mode only
+    python -m tests.provider_shim.reliability.campaign --json figures.json     # the figures as JSON too
 
 Each fault round declares ``--per-round`` remediations (one per instance of a campaign cluster,
 tagged by a reason unique to the round), then under one fault profile: apply, refresh

@@ -1,9 +1,9 @@
 """What the campaign and the tests share: terraform workspaces outside pytest, process lookups,
 and the comparison of Terraform state with what the simulator holds.
 
-The campaign runs as a plain module (``python -m tests.provider_shim.reliability.campaign``), so it cannot use
-pytest fixtures: ``Lab`` installs the provider once into a temporary directory and makes
-workspaces with the same environment the pytest harness gives (``tests/support``).
+The campaign runs as a plain module (``python -m tests.provider_shim.reliability.campaign``), so
+it cannot use pytest fixtures: ``Lab`` installs the provider once into a temporary directory and
+makes workspaces with the same environment the pytest harness gives (``tests/support``).
 """
 
 from __future__ import annotations

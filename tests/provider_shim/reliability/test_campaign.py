@@ -1,6 +1,6 @@
 """The fault campaign and the killed applies, small: the same code as
-``python -m tests.provider_shim.reliability.campaign``, with about 100 faults and one killed apply per signal,
-against a simulator that honours ``remediation_id`` and one that ignores it."""
+``python -m tests.provider_shim.reliability.campaign``, with about 100 faults and one killed apply
+per signal, against a simulator that honours ``remediation_id`` and one that ignores it."""
 
 from __future__ import annotations
 
