@@ -1,4 +1,4 @@
-"""The benchmarks cannot rot: a ``--quick`` run of the launch and refresh benchmarks prints every
+"""The benchmarks cannot rot: a ``--quick`` run of the launch, refresh and calls benchmarks prints every
 figure next to its target, with values in the range a real run gives on any machine.
 
 No target is asserted (that is the full run's job on a quiet machine): the values are checked
@@ -30,7 +30,7 @@ def test_quick_run_prints_every_figure_with_its_target_and_sane_values(tmp_path)
     figures_path = tmp_path / "figures.json"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "TOGETHER_"))}
     completed = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--only", "launch,refresh", "--sizes", "1", "--json", str(figures_path)],
+        [sys.executable, "-m", "bench", "--quick", "--only", "launch,refresh,calls", "--sizes", "1", "--json", str(figures_path)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert completed.returncode == 0, completed.stderr[-3000:] + completed.stdout[-3000:]
@@ -42,6 +42,7 @@ def test_quick_run_prints_every_figure_with_its_target_and_sane_values(tmp_path)
         "refresh-plan N=1",
         "HTTP requests to refresh N=1",
         "provider CPU per remediation, refresh-plan",
+        "provider CPU per remediation, via gRPC (4 calls)",
     }
     for name, figure in figures.items():
         assert name in completed.stdout, name
@@ -72,6 +73,18 @@ def test_quick_run_prints_every_figure_with_its_target_and_sane_values(tmp_path)
     # With one size, the CPU figure is one plan's provider CPU (three launches) over N = 1.
     cpu = figures["provider CPU per remediation, refresh-plan"]
     assert 30 < cpu["provider_cpu_ms_by_n"]["1"] < 20_000 and cpu["value"] == pytest.approx(cpu["provider_cpu_ms_by_n"]["1"], rel=0.01)
+    # Call by call: the provider does its work on top of the same runner as the grpcio echo, and
+    # Go's gRPC is cheaper than Python's.
+    calls = figures["provider CPU per remediation, via gRPC (4 calls)"]
+    per_call = calls["per_call_ms"]
+    assert set(per_call) == ({"provider", "grpcio echo", "floor"} if has_floor else {"provider", "grpcio echo"})
+    rpcs = {"ValidateResourceConfig", "UpgradeResourceState", "ReadResource", "PlanResourceChange"}
+    assert all(set(costs) == rpcs and all(0 < ms < 100 for ms in costs.values()) for costs in per_call.values()), per_call
+    totals = {side: sum(costs.values()) for side, costs in per_call.items()}
+    assert calls["value"] == pytest.approx(totals["provider"], abs=0.002) and totals["provider"] > totals["grpcio echo"]
+    if has_floor:
+        assert totals["floor"] < totals["grpcio echo"]
+    assert "CPU per call through gRPC" in completed.stdout
     assert "Summary" in completed.stdout and "target(s) missed" in completed.stdout
     if cpu["met"] is False:
         assert "Profile of a refresh, per remediation" in completed.stdout and "ReadResource" in completed.stdout

@@ -58,31 +58,17 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _is_type_checking_block(node: ast.AST) -> bool:
-    return isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
-
-
 def _imports(path: Path, modules: set[str]) -> set[str]:
-    """The provider_shim modules a module imports when it runs: at the top or inside functions.
-
-    Imports under ``if TYPE_CHECKING:`` never run (annotations only) and are left out."""
+    """The provider_shim modules a module imports: at the top, inside functions, and under
+    ``if TYPE_CHECKING:`` (annotations only, but a reader follows them all the same)."""
     found: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if _is_type_checking_block(node):
-            for child in node.orelse:
-                visit(child)
-            return
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name in modules)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             for alias in node.names:
                 submodule = f"{node.module}.{alias.name}"
                 found.add(submodule if submodule in modules else node.module)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(path.read_text(), str(path)))
     return {m for m in found if m in modules}
 
 
@@ -108,6 +94,12 @@ def _import_cycles() -> list[list[str]]:
 
 def test_provider_shim_has_no_import_circle():
     assert _import_cycles() == []
+
+
+def test_the_import_graph_counts_type_only_and_function_level_imports():
+    modules = {_module_name(p) for p in PROVIDER_SOURCES}
+    assert "provider_shim.session" in _imports(PROVIDER_ROOT / "framework" / "base.py", modules)  # under TYPE_CHECKING
+    assert "provider_shim.registry" in _imports(PROVIDER_ROOT / "provider.py", modules)  # inside a method
 
 
 @pytest.mark.parametrize("module", ["provider_shim.provider", "provider_shim.session", "provider_shim.framework.base", "provider_shim.servicer"])

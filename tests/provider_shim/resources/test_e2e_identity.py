@@ -12,6 +12,7 @@ each against a simulator that honours ``remediation_id`` and one that ignores it
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -218,3 +219,17 @@ def test_without_rerun_on_failure_an_outside_end_or_change_warns_at_plan(sim, te
     assert f"Remediation {ids['changed']} runs mode REMEDIATION_MODE_VM_ONLY, not REMEDIATION_MODE_REBOOT_VM" in out
     assert f"The reason of remediation {ids['changed']} changed on the server" in out and "'xid 48'" in out
     assert strip_intent_token(changed.reason) == "xid 79", "the token is stripped from what users see"
+
+
+def test_a_plan_writes_the_ids_its_state_holds_to_the_journal_when_it_ends(sim, terraform_workspace):
+    ws = terraform_workspace(sim)
+    ws.write(config(remediation("a", instance_id="inst-training-04"), remediation("b", instance_id="inst-training-05"), provider=FAST))
+    ws.init()
+    ws.apply()
+    journal = ws.directory / ".terraform" / "together-remediation" / "released.json"
+    journal.unlink(missing_ok=True)  # as in a fresh checkout of the same state
+
+    assert changes_by_address(ws.plan_json()) == {}
+
+    held = {ws.resource(f"together_remediation.{name}")["id"] for name in ("a", "b")}
+    assert held <= set(json.loads(journal.read_text())["released"]), "the plan launch wrote them at its Shutdown"
