@@ -240,9 +240,9 @@ class TogetherClient:
         return self._review("reject", cluster_id, instance_id, remediation_id, CommentBody(comment=comment).to_api())
 
     def cancel_remediation(self, cluster_id: str, instance_id: str, remediation_id: str) -> Remediation:
-        return self._review("cancel", cluster_id, instance_id, remediation_id, {})
+        return self._review("cancel", cluster_id, instance_id, remediation_id, None)  # no body, as the SDK sends it
 
-    def _review(self, verb: str, cluster_id: str, instance_id: str, remediation_id: str, body: dict[str, Any]):
+    def _review(self, verb: str, cluster_id: str, instance_id: str, remediation_id: str, body: dict[str, Any] | None):
         template = f"{_REMEDIATION}/{verb}"
         path = self._path(template, "POST", cluster_id=cluster_id, instance_id=instance_id, remediation_id=remediation_id)
         return self._call(Remediation, "POST", path, json=body)

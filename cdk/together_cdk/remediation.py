@@ -22,8 +22,8 @@ from .references import AttemptListReference, RemediationItemFields
 class RemediationTimeouts:
     """Time limits of the operations, for the `timeouts` prop (Go durations).
 
-    :param create: How long create may take, as a Go duration string (default `30m`).
-    :param delete: How long delete may take, as a Go duration string (default `10m`).
+    :param create: How long create may take, as a Go duration string of at least `1s` (default `30m`).
+    :param delete: How long delete may take, as a Go duration string of at least `1s` (default `10m`).
     """
 
     create: str | None = None

@@ -22,7 +22,7 @@ from .references import AlertListReference
 class RemediationReviewTimeouts:
     """Time limits of the operations, for the `timeouts` prop (Go durations).
 
-    :param create: How long create may take, as a Go duration string (default `30m`).
+    :param create: How long create may take, as a Go duration string of at least `1s` (default `30m`).
     """
 
     create: str | None = None

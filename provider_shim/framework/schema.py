@@ -14,6 +14,7 @@ from tf.types import Bool, List, Map, Number, String, TfType, Unknown
 from together_api import vocabulary
 from together_api.vocabulary import described
 
+from provider_shim.framework.durations import MIN_TIMEOUT
 from provider_shim.framework.types import Object, SingleNestedBlock
 
 __all__ = [
@@ -54,7 +55,7 @@ def timeouts_block(**defaults: str) -> NestedBlock:
         _attribute(
             operation,
             String(),
-            f"How long {operation} may take, as a Go duration string (default `{default}`).",
+            f"How long {operation} may take, as a Go duration string of at least `{MIN_TIMEOUT}` (default `{default}`).",
             optional=True,
         )
         for operation, default in defaults.items()

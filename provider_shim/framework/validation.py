@@ -76,6 +76,15 @@ class Validator:
             if isinstance(value, str) and len(value) > limit:
                 self.error([name], f"{name} is too long", f"{name} has {len(value)} characters; at most {limit} are accepted.")
 
+    def text(self, limit: int, *names: str) -> None:
+        """Free text (a reason, a comment): at most ``limit`` characters and no NUL, which the API's
+        JSON would carry into Together's systems and most terminals cut the text at."""
+        self.max_length(limit, *names)
+        for name in names:
+            value = self.config.get(name)
+            if isinstance(value, str) and "\x00" in value:
+                self.error([name], f"{name} contains a NUL character", f"{name} must not contain U+0000 (at character {value.index(chr(0)) + 1}).")
+
     def one_of(self, path: Path, allowed: Sequence[str]) -> None:
         value = self.value(path)
         if is_known(value) and value not in allowed:

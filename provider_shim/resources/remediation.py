@@ -196,7 +196,7 @@ class RemediationResource(ResourceType):
         check.non_empty("cluster_id", "instance_id")
         check.path_ids("cluster_id", "instance_id")
         check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
-        check.max_length(MAX_REASON_LENGTH, "reason")
+        check.text(MAX_REASON_LENGTH, "reason")
         check.exactly_one_of(["mode", "escalation"])
         check.one_of(["mode"], vocabulary.MODE_NAMES)
         ladder = check.value(["escalation"])

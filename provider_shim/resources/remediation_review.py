@@ -146,7 +146,7 @@ class RemediationReviewResource(ResourceType):
         check.non_empty("cluster_id", "instance_id")
         check.path_ids("cluster_id", "instance_id")
         check.max_length(MAX_ID_LENGTH, "cluster_id", "instance_id")
-        check.max_length(MAX_COMMENT_LENGTH, "comment")
+        check.text(MAX_COMMENT_LENGTH, "comment")
         check.uuid(["remediation_id"])
         check.one_of(["decision"], vocabulary.DECISIONS)
         check.one_of(["wait_for"], vocabulary.WAIT_FOR_VALUES)

@@ -170,10 +170,11 @@ def _alerts(alerts: Any) -> str:
 def _alert(alert: Alert) -> str:
     """``GPUXidError (CRITICAL): GPU fell off the bus; Xid 79``: name, severity, title, Xid codes."""
     shown = f"{text(alert.name)} ({text(short_severity(alert.severity))})"
-    if alert.title:
-        shown += f": {text(alert.title)}"
+    title = alert.title if alert.title and alert.title != alert.name else None  # a title that repeats the name says nothing
+    if title:
+        shown += f": {text(title)}"
     if alert.xid_codes:
-        shown += ("; " if alert.title else ": ") + "Xid " + ", ".join(text(code) for code in alert.xid_codes)
+        shown += ("; " if title else ": ") + "Xid " + ", ".join(text(code) for code in alert.xid_codes)
     return shown
 
 

@@ -40,6 +40,7 @@ def test_review_validation_names_the_attribute():
     assert errors(RemediationReviewResource, {**good, "remediation_id": "gpu-03"}) == [("Invalid UUID for remediation_id", ["remediation_id"])]
     assert errors(RemediationReviewResource, {**good, "wait_for": "done"}) == [("Unsupported value for wait_for", ["wait_for"])]
     assert errors(RemediationReviewResource, {**good, "instance_id": " "}) == [("instance_id must not be empty", ["instance_id"])]
+    assert errors(RemediationReviewResource, {**good, "comment": "ok\x00"}) == [("comment contains a NUL character", ["comment"])]
     assert errors(RemediationReviewResource, {**good, "timeouts": {"create": "soon"}}) == [
         ("Invalid duration for timeouts.create", ["timeouts", "create"])
     ]

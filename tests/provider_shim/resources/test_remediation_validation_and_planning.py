@@ -51,6 +51,7 @@ def test_a_valid_configuration_has_no_errors():
         ({"mode": None, "escalation": []}, "escalation must not be empty", ["escalation"]),
         ({"mode": None, "escalation": [REBOOT, "X"]}, "Unsupported value for escalation[1]", ["escalation", (1,)]),
         ({"mode": None, "escalation": [REBOOT, REBOOT]}, "escalation repeats a mode", ["escalation"]),
+        ({"reason": "Xid 79\x00; rm -rf"}, "reason contains a NUL character", ["reason"]),
     ],
 )
 def test_each_mistake_is_an_error_on_its_attribute(overrides, summary, path):

@@ -103,6 +103,11 @@ def test_alerts_show_their_title_and_xid_codes(mixed_plan):
                                         "title": "GPU has fallen off the bus", "xid_codes": ["79", "13"]}]
 
 
+def test_a_title_that_repeats_the_alert_name_is_shown_once(mixed_plan):
+    _pending_alert(mixed_plan)["annotation"] = {"title": "GPUXidError", "xid_codes": ["79"]}
+    assert "| GPUXidError (CRITICAL): Xid 79 |" in _row(render_markdown(_review(mixed_plan)), APPROVE)
+
+
 def test_an_alert_without_annotation_shows_as_before(mixed_plan):
     _pending_alert(mixed_plan)["annotation"] = None
     assert "| GPUXidError (CRITICAL) |" in _row(render_markdown(_review(mixed_plan)), APPROVE)
