@@ -263,6 +263,7 @@ def _change(
         state_before=before.get("state") if before else known.get("state"),
         why=why,
         comment=current.get("comment") if entry.type == REVIEW else None,
+        cancels=entry.type == REMEDIATION and _cancels(action, before.get("state"), drift),
     )
 
 
@@ -342,6 +343,13 @@ def _review_action(actions: list[str], current: dict) -> tuple[Action, str | Non
     if actions == ["update"]:
         return Action.UPDATE, "review settings only"
     return Action.FORGET, "destroying a review only forgets it"
+
+
+def _cancels(action: Action, state: Any, drift: Drift | None) -> bool:
+    if action == Action.CANCEL:
+        return True
+    live = drift.state_after if drift is not None else state  # refresh knows better than the state file
+    return action == Action.REPLACE and live in CANCELLABLE_STATES
 
 
 def _replace_why(entry: ResourceChange, state: Any, drift: Drift | None) -> str:

@@ -44,6 +44,7 @@ def _cluster(cluster: ClusterReview) -> dict[str, Any]:
         "name": _value(cluster.name),
         "node_count": cluster.node_count,
         "remediations_to_run": len(cluster.runs),
+        "cancels": cluster.cancel_count,
         "nodes_disrupted": len(known) + unknown,
         "nodes_disrupted_known_after_apply": unknown,
         "node_share": cluster.touched_share,

@@ -199,7 +199,7 @@ def _totals(review: Review) -> list[str]:
                     disruption_text(max(levels)) if levels else "—",
                     str(cluster.count(Action.APPROVE)),
                     str(cluster.count(Action.REJECT)),
-                    str(cluster.count(Action.CANCEL)),
+                    str(cluster.cancel_count),
                 ]
             )
             + " |"

@@ -86,6 +86,7 @@ class RemediationChange:
     state_before: Value = None
     why: str | None = None  # why Terraform plans this action (replacement cause, drift)
     comment: Value = None  # the review comment of an approval or rejection
+    cancels: bool = False  # the apply cancels a remediation that has not started (a destroy, a replace's destroy half)
 
     @property
     def xid_codes(self) -> set[str]:
@@ -151,6 +152,11 @@ class ClusterReview:
 
     def count(self, action: Action) -> int:
         return sum(1 for c in self.changes if c.action == action)
+
+    @property
+    def cancel_count(self) -> int:
+        """Remediations the apply cancels: destroys, and replacements whose destroy half cancels."""
+        return sum(1 for c in self.changes if c.cancels)
 
 
 @dataclass

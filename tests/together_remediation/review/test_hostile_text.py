@@ -11,6 +11,7 @@ import unicodedata
 import pytest
 
 from together_remediation.review import build_review, parse_plan, render_json, render_markdown
+from together_remediation.review.model import Action
 from together_remediation.review.text import safe_text
 
 REPLACED = "together_remediation.gpu05"
@@ -110,10 +111,15 @@ def test_a_replace_of_a_cancellable_remediation_shows_its_cancel(mixed_plan, sta
     old = entry["change"]["before"]["id"]
     assert f"cancels the current remediation {old} ({state})" in change.why
     assert "cancels the current remediation" in render_markdown(review)
+    # ... and the totals count it with the destroys that cancel.
+    [cluster] = [c for c in review.clusters if change in c.changes]
+    assert change.cancels and cluster.cancel_count == cluster.count(Action.CANCEL) + 1
+    [shown] = [c for c in json.loads(render_json(review))["clusters"] if c["cluster_id"] == cluster.cluster_id]
+    assert shown["cancels"] == cluster.cancel_count
 
 
 def test_a_replace_of_an_ended_remediation_cancels_nothing(mixed_plan):
     mixed_plan["resource_drift"] = []
     _entry(mixed_plan, REPLACED)["change"]["before"]["state"] = "FAILED"
     change = next(c for c in build_review(parse_plan(mixed_plan)).changes if c.address == REPLACED)
-    assert "cancel" not in change.why
+    assert "cancel" not in change.why and not change.cancels
