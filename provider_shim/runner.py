@@ -222,7 +222,7 @@ def main(servicer=None) -> None:
     from provider_shim.tls import load_certificate, pem_to_der
 
     runtime_dir = os.environ.get(RUNTIME_DIR_ENV)
-    servicer = servicer or _LazyServicer(runtime_dir)
+    servicer = servicer if servicer is not None else _LazyServicer(runtime_dir)
     server = grpc.server(
         ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="tfplugin"),
         options=[
