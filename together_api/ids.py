@@ -11,6 +11,8 @@ Imports nothing at module level: the provider's schema validation loads it befor
 
 from __future__ import annotations
 
+import functools
+
 ID_FIELDS = ("cluster_id", "instance_id", "remediation_id")
 """The ids that become path segments."""
 
@@ -53,10 +55,15 @@ def _is_control(char: str) -> bool:
 def canonical_remediation_id(value: str) -> str:
     """A UUID in any spelling the API accepts (upper case, braces, ``urn:uuid:``, no hyphens) as
     the lower-case hyphenated form the API answers with; anything else unchanged."""
-    import uuid  # stdlib, but not needed by id_problem's callers at import time
-
     if not isinstance(value, str):
         return value
+    return _canonical_uuid(value)
+
+
+@functools.lru_cache(maxsize=65_536)  # a refresh canonicalizes each state's ids several times
+def _canonical_uuid(value: str) -> str:
+    import uuid  # stdlib, but not needed by id_problem's callers at import time
+
     try:
         return str(uuid.UUID(value))
     except ValueError:

@@ -21,6 +21,7 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from together_api import vocabulary
+from together_api.vocabulary import enum_value  # noqa: F401 (the models' readers take it from here too)
 
 
 def _member(value: str, prefix: str = "") -> str:
@@ -57,12 +58,6 @@ StateValue = Annotated[Union[RemediationState, str], Field(union_mode="left_to_r
 TriggerValue = Annotated[Union[RemediationTrigger, str], Field(union_mode="left_to_right")]
 SeverityValue = Annotated[Union[AlertSeverity, str], Field(union_mode="left_to_right")]
 
-
-def enum_value(value: Enum | str | None) -> str | None:
-    """The wire string of a known or unknown enum value."""
-    if value is None:
-        return None
-    return value.value if isinstance(value, Enum) else value
 
 
 def is_terminal(state: Enum | str | None) -> bool:

@@ -117,3 +117,9 @@ def described(names: tuple[str, ...] | dict[str, object]) -> str:
     """``A``, ``B`` or ``C``: a list of values for a description."""
     quoted = [f"`{n}`" for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def enum_value(value):
+    """The wire string of a model's enum field: a known member's value, an unknown value (kept as
+    the string the API sent) or None as it is."""
+    return getattr(value, "value", value)

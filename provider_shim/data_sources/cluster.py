@@ -12,6 +12,7 @@ from __future__ import annotations
 from provider_shim.framework.base import Call, DataSourceType, ProviderError, State
 from provider_shim.framework.schema import Bool, List, Map, Object, String, build_schema, computed, required
 from provider_shim.framework.validation import MAX_ID_LENGTH, Validator
+from together_api.vocabulary import enum_value
 
 NODE_OBJECT = Object(
     {
@@ -87,8 +88,6 @@ class ClusterDataSource(DataSourceType):
 
 
 def _node_value(node) -> dict:
-    from together_api.models import enum_value
-
     latest = node.latest_remediation
     return {
         "node_id": node.name or None,

@@ -15,7 +15,7 @@ from provider_shim.framework.remediation_object import ORDER_BY, REMEDIATION_OBJ
 from provider_shim.framework.schema import List, String, build_schema, computed, optional, optional_computed, required
 from provider_shim.framework.validation import MAX_ID_LENGTH, Validator, is_known
 from together_api import vocabulary
-from together_api.vocabulary import described
+from together_api.vocabulary import described, enum_value
 
 EVERY_INSTANCE = "-"
 PAGE_SIZE = 500  # the API's largest page
@@ -165,8 +165,6 @@ class _Filters:
     min_severity: str | None
 
     def match(self, remediation) -> bool:
-        from together_api.models import enum_value
-
         for wanted, value in (
             (self.states, remediation.state),
             (self.modes, remediation.mode),

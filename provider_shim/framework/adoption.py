@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from together_api import vocabulary
+from together_api.vocabulary import enum_value
 from together_api.ids import canonical_remediation_id
 
 from provider_shim.framework.errors import ProviderError
@@ -226,8 +227,6 @@ def _parse_time(value: str | None) -> datetime | None:
 
 
 def _enum(value: Any) -> str | None:
-    from together_api.models import enum_value
-
     return enum_value(value)
 
 

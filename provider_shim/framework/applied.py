@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from together_api import vocabulary
+from together_api.vocabulary import enum_value
 
 from provider_shim.framework.identity import Position, strip_intent_token
 
@@ -32,8 +33,6 @@ class Seen:
 
     @classmethod
     def of(cls, remediation: Any) -> Seen:
-        from together_api.models import enum_value
-
         return cls(enum_value(remediation.state), enum_value(remediation.mode), strip_intent_token(remediation.reason))
 
 

@@ -12,10 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the models load with the client, at ConfigureProvider: a schema-only launch never needs them
     from together_api.models import AlertAnnotation, PassiveHealthCheckAlert, Remediation
 
-
-def enum_value(value: Any) -> Any:
-    """The wire string of a known enum member, or the raw value the models kept."""
-    return getattr(value, "value", value)
+from together_api.vocabulary import enum_value
 
 from provider_shim.framework.identity import strip_intent_token
 from provider_shim.framework.remediation_object import FIELDS as REMEDIATION_FIELDS

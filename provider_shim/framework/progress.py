@@ -7,9 +7,9 @@ stays light (the API models load on first use).
 
 from __future__ import annotations
 
+from together_api.vocabulary import enum_value
+
 
 def remediation_state(remediation) -> str | None:
     """The remediation's state as a string (None for no remediation)."""
-    from together_api.models import enum_value
-
     return enum_value(remediation.state) if remediation is not None else None

@@ -24,7 +24,7 @@ from provider_shim.framework.validation import MAX_ID_LENGTH, Validator, is_know
 from provider_shim.framework.progress import remediation_state as _state
 from together_api import vocabulary
 from together_api.ids import canonical_remediation_id
-from together_api.vocabulary import described, satisfied
+from together_api.vocabulary import described, enum_value, satisfied
 
 log = logging.getLogger("provider_shim.remediation_review")
 
@@ -48,8 +48,6 @@ def decision_of(remediation) -> str | None:
     A reject cancels the remediation at the moment of the review; a remediation cancelled later
     (after an approval) ends after its review time, and one that started was approved.
     """
-    from together_api.models import enum_value
-
     if not (remediation.review_time or remediation.reviewed_by):
         return None
     rejected = (
@@ -185,8 +183,6 @@ class RemediationReviewResource(ResourceType):
             raise ProviderError(
                 f"Remediation {current.id} is {_state(current)}, not PENDING_APPROVAL", _why_not(current, planned["decision"])
             )
-        from together_api.models import enum_value
-
         planned["trigger"] = enum_value(current.trigger)
         override = planned.get("mode")
         waiting = _state(current) == "PENDING_APPROVAL"
